@@ -1,0 +1,39 @@
+# Two commands set up a fresh machine (Python 3.11 and make):
+#   make build   create .venv from requirements.lock, then build the data packages
+#   make test    run the tests (creates .venv first if needed)
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: build test check env lock clean
+
+build: $(STAMP)
+	$(BIN)/hrc-corpus build
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+check: $(STAMP)
+	$(BIN)/hrc-corpus check
+
+env: $(STAMP)
+
+# The stamp depends on the lock file, so a changed pin reinstalls.
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+# Re-resolve the pins from the ranges in pyproject.toml (needs the network).
+lock:
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet '.[test]'
+	{ echo "# Pinned environment: every direct and transitive dependency, exact versions."; \
+	  echo "# Regenerate with: make lock (after editing the ranges in pyproject.toml)."; \
+	  .venv-lock/bin/pip freeze --exclude hrc-corpus; } > requirements.lock
+	rm -rf .venv-lock
+
+clean:
+	rm -rf $(VENV) dist .hrc-build

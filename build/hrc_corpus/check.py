@@ -1,0 +1,326 @@
+"""Step 2, check: every record against its JSON Schema, then the rules that span records.
+
+The result of a clean check is a CheckedCorpus: the records plus what the build derives
+(normalized texts, spans, paragraphs, coverage), so later steps never recompute or re-check.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from .load import Corpus, Document, StatementFolder
+from .problems import Path_, Problem, RecordError, did_you_mean
+from .schema import Schemas
+from .text import Paragraph, Span, closest_passage, normalize, occurrences, paragraphs, sentences
+
+# Fields whose null needs a reason in null_reasons, per record kind ("a.b" is a nested field).
+NULLABLE = {
+    "statement": ("segment", "agenda_item", "speaker", "speaker_title", "source.url"),
+    "sessions": ("start", "end", "place"),
+    "actors": (),
+}
+
+
+@dataclass
+class Located:
+    """A quote, quantity or mention found in a statement's text."""
+
+    span: Span
+    record: dict[str, Any]
+    where: Path_
+
+
+@dataclass
+class CheckedStatement:
+    """A statement whose records passed every check, with everything derived from them."""
+
+    folder: StatementFolder
+    meta: dict[str, Any]
+    text: str
+    paragraphs: list[Paragraph]
+    claims: list[Located]
+    quantities: dict[str, list[Located]]  # local claim id -> its quantities
+    mentions: dict[str, list[Located]]  # local claim id -> its entity mentions
+    non_claims: list[Located]
+    sentences_total: int = 0
+    sentences_covered: int = 0
+
+    @property
+    def id(self) -> str:
+        """The statement id."""
+        return str(self.meta["id"])
+
+    def paragraph_of(self, offset: int) -> Paragraph:
+        """The paragraph an offset falls in."""
+        return next(p for p in self.paragraphs if p.span.start <= offset < p.span.end)
+
+
+@dataclass
+class CheckedCorpus:
+    """All records, checked, with derived values; the input of the tables step."""
+
+    sessions: list[dict[str, Any]]
+    actors: list[dict[str, Any]]
+    entities: list[dict[str, Any]]
+    statements: list[CheckedStatement]
+    schemas: Schemas
+    problems: list[Problem] = field(default_factory=list)
+
+
+def check_corpus(corpus: Corpus, schemas: Schemas) -> CheckedCorpus:
+    """Run every check; raise RecordError listing all problems, else return the checked corpus."""
+    problems: list[Problem] = []
+    for kind, doc in (("sessions", corpus.sessions), ("actors", corpus.actors), ("entities", corpus.entities)):
+        problems += _schema_problems(schemas, kind, doc)
+    shape_ok = {id(d) for d in (corpus.sessions, corpus.actors, corpus.entities) if not _has(problems, d)}
+    statement_ok: list[StatementFolder] = []
+    for folder in corpus.statements:
+        found = _schema_problems(schemas, "statement", folder.meta) + _schema_problems(schemas, "claims", folder.claims)
+        problems += found
+        if not found:
+            statement_ok.append(folder)
+    # Cross-record rules run on the records whose shape is right, so each message is about one mistake.
+    sessions = _index(corpus.sessions, problems) if id(corpus.sessions) in shape_ok else {}
+    actors = _index(corpus.actors, problems) if id(corpus.actors) in shape_ok else {}
+    entities = _index(corpus.entities, problems) if id(corpus.entities) in shape_ok else {}
+    for kind, doc in (("sessions", corpus.sessions), ("actors", corpus.actors)):
+        if id(doc) in shape_ok:
+            for i, record in enumerate(doc.data):
+                problems += _null_reasons(doc, (i,), record, NULLABLE[kind])
+    if id(corpus.sessions) in shape_ok:
+        problems += _session_dates(corpus.sessions)
+    vocab = schemas.vocabularies
+    in_session = {t.id: bool(t.extra.get("x-in-session")) for t in vocab["statement_type"]}
+    checked: list[CheckedStatement] = []
+    seen_ids: dict[str, str] = {}
+    for folder in statement_ok:
+        meta = folder.meta
+        problems += _statement_meta(folder, sessions, actors, in_session, shape_ok=bool(sessions) and bool(actors))
+        statement_id = meta.data["id"]
+        if statement_id in seen_ids:
+            problems.append(meta.problem(("id",), f"duplicate statement id {statement_id!r} (also in {seen_ids[statement_id]})"))
+        seen_ids[statement_id] = meta.path
+        result = _statement_claims(folder, entities, check_entities=id(corpus.entities) in shape_ok)
+        problems += result[1]
+        if result[0]:
+            checked.append(result[0])
+    problems += _links(statement_ok, checked)
+    if problems:
+        raise RecordError(problems)
+    return CheckedCorpus(corpus.sessions.data, corpus.actors.data, corpus.entities.data,
+                         sorted(checked, key=lambda s: s.id), schemas)
+
+
+def _has(problems: list[Problem], doc: Document) -> bool:
+    """Whether any problem is in a document's file."""
+    return any(p.file == doc.path for p in problems)
+
+
+def _schema_problems(schemas: Schemas, kind: str, doc: Document) -> list[Problem]:
+    """The JSON Schema problems of one record file."""
+    return [doc.problem(where, message, key) for where, key, message in schemas.describe_errors(kind, doc.data)]
+
+
+def _index(doc: Document, problems: list[Problem]) -> dict[str, dict[str, Any]]:
+    """Records of a list file by id; a duplicate id is a problem."""
+    index: dict[str, dict[str, Any]] = {}
+    for i, record in enumerate(doc.data):
+        if record["id"] in index:
+            first = next(j for j, r in enumerate(doc.data) if r["id"] == record["id"])
+            line = doc.locate((first, "id"))[0]
+            problems.append(doc.problem((i, "id"), f"duplicate id {record['id']!r} (first at line {line})"))
+        index.setdefault(record["id"], record)
+    return index
+
+
+def _get(record: dict[str, Any], dotted_field: str) -> Any:
+    """A possibly nested field (source.url) of a record."""
+    value: Any = record
+    for part in dotted_field.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _null_reasons(doc: Document, base: Path_, record: dict[str, Any], nullable: Iterable[str]) -> list[Problem]:
+    """A null field needs a reason; a reason needs a null field."""
+    problems = []
+    reasons = record.get("null_reasons", {})
+    for name in nullable:
+        if _get(record, name) is None and name not in reasons:
+            where = base + tuple(name.split("."))
+            problems.append(doc.problem(where, f"{name} is null but null_reasons gives no reason (add null_reasons: {{{name}: why it is unknown}})"))
+    for name in reasons:
+        if name not in nullable:
+            problems.append(doc.problem(base + ("null_reasons", name), f"{name!r} cannot be null, so it needs no reason{did_you_mean(name, nullable)}", key=True))
+        elif _get(record, name) is not None:
+            problems.append(doc.problem(base + ("null_reasons", name), f"{name} has a value, so it needs no null reason; remove this line", key=True))
+    return problems
+
+
+def _session_dates(doc: Document) -> list[Problem]:
+    """A session starts before it ends."""
+    return [
+        doc.problem((i, "end"), f"the session ends ({s['end']}) before it starts ({s['start']})")
+        for i, s in enumerate(doc.data)
+        if s["start"] and s["end"] and s["end"] < s["start"]
+    ]
+
+
+def _statement_meta(folder: StatementFolder, sessions: dict[str, Any], actors: dict[str, Any],
+                    in_session: dict[str, bool], shape_ok: bool) -> list[Problem]:
+    """Rules on statement.yaml: folder name, source hash, references, dates, nulls."""
+    doc, meta = folder.meta, folder.meta.data
+    problems = []
+    if meta["id"] != folder.folder:
+        problems.append(doc.problem(("id",), f"the id {meta['id']!r} differs from its folder name {folder.folder!r}; they must be equal"))
+    digest = hashlib.sha256(folder.source).hexdigest()
+    if digest != meta["source"]["sha256"]:
+        problems.append(doc.problem(("source", "sha256"), f"{folder.source_path} has SHA-256 {digest}, not the recorded one: the source document changed after it was recorded (restore it as received)"))
+    problems += _null_reasons(doc, (), meta, NULLABLE["statement"])
+    if (meta["speaker"] is None) != (meta["speaker_title"] is None):
+        problems.append(doc.problem(("speaker_title",), "speaker and speaker_title are both set or both null"))
+    if shape_ok:
+        for name in ("speaker", "issuer"):
+            if meta[name] is not None and meta[name] not in actors:
+                problems.append(doc.problem((name,), f"unknown actor {meta[name]!r} (expected an id from records/actors.yaml){did_you_mean(meta[name], actors)}"))
+        session = sessions.get(meta["session"])
+        if session is None:
+            problems.append(doc.problem(("session",), f"unknown session {meta['session']!r} (expected an id from records/sessions.yaml){did_you_mean(meta['session'], sessions)}"))
+        else:
+            problems += _within_session(doc, meta, session, in_session[meta["type"]])
+    return problems
+
+
+def _within_session(doc: Document, meta: dict[str, Any], session: dict[str, Any], strict: bool) -> list[Problem]:
+    """A delivered statement falls within its session; a press release may follow it."""
+    date, start, end = meta["date"], session["start"], session["end"]
+    if start and date < start:
+        return [doc.problem(("date",), f"{date} is before session {session['id']} starts ({start})")]
+    if strict and end and date > end:
+        return [doc.problem(("date",), f"{date} is after session {session['id']} ends ({end}); a {meta['type']} is delivered during its session")]
+    return []
+
+
+def _find(doc: Document, text: str, words: str, occurrence: int | None, where: Path_,
+          within: Span | None = None, what: str = "the quote") -> tuple[Span | None, list[Problem]]:
+    """Where words occur in text (or in a span of it), honouring an occurrence number."""
+    lo, hi = (within.start, within.end) if within else (0, len(text))
+    found = occurrences(text, words, lo, hi)
+    if not found:
+        if within:
+            return None, [doc.problem(where, f"{words!r} does not occur in the claim's quote (expected the words exactly as in the quote)")]
+        return None, [doc.problem(where, f"{what} does not occur in the statement's text; {closest_passage(text, words)}")]
+    if occurrence is None and len(found) > 1:
+        return None, [doc.problem(where, f"{words!r} occurs {len(found)} times in {'the quote' if within else 'the text'}; add occurrence: 1 to {len(found)} to say which")]
+    n = occurrence or 1
+    if n > len(found):
+        return None, [doc.problem(where + ("occurrence",), f"occurrence {n} asked for, but the words occur {len(found)} time(s)")]
+    return Span(found[n - 1], found[n - 1] + len(words)), []
+
+
+def _statement_claims(folder: StatementFolder, entities: dict[str, Any],
+                      check_entities: bool) -> tuple[CheckedStatement | None, list[Problem]]:
+    """Find every quote, quantity and mention; check ids, order, overlaps and coverage."""
+    doc, meta = folder.claims, folder.meta.data
+    try:
+        text = normalize(folder.source.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        return None, [Problem(folder.source_path, 0, 0, "", f"the source document is not UTF-8 ({exc.reason} at byte {exc.start})")]
+    problems: list[Problem] = []
+    checked = CheckedStatement(folder, meta, text, paragraphs(text), [], {}, {}, [])
+    seen: dict[str, int] = {}
+    for i, claim in enumerate(doc.data["claims"]):
+        where: Path_ = ("claims", i)
+        if claim["id"] in seen:
+            problems.append(doc.problem(where + ("id",), f"duplicate claim id {claim['id']!r} (also claims[{seen[claim['id']]}])"))
+        seen.setdefault(claim["id"], i)
+        span, found = _find(doc, text, claim["quote"], claim.get("occurrence"), where + ("quote",))
+        problems += found
+        if span is None:
+            continue
+        checked.claims.append(Located(span, claim, where))
+        if "\n" in claim["quote"]:
+            problems.append(doc.problem(where + ("quote",), "the quote crosses a paragraph boundary; a claim sits in one paragraph"))
+        for kind, store, key in (("quantities", checked.quantities, "as"), ("entities", checked.mentions, "as")):
+            located = []
+            for j, item in enumerate(claim.get(kind, [])):
+                item_span, found = _find(doc, text, item[key], item.get("occurrence"), where + (kind, j, key), within=span)
+                problems += found
+                if item_span:
+                    located.append(Located(item_span, item, where + (kind, j)))
+            store[claim["id"]] = located
+        for j, quantity in enumerate(claim.get("quantities", [])):
+            if (quantity["value"] is None) != (quantity["qualifier"] == "indefinite"):
+                problems.append(doc.problem(where + ("quantities", j, "value"),
+                                            "value is null exactly when the qualifier is indefinite (a number the text states needs its value)"))
+        if check_entities:
+            for j, mention in enumerate(claim.get("entities", [])):
+                if mention["id"] not in entities:
+                    problems.append(doc.problem(where + ("entities", j, "id"), f"unknown entity {mention['id']!r} (expected an id from records/entities.yaml){did_you_mean(mention['id'], entities)}"))
+    for i, item in enumerate(doc.data["non_claims"]):
+        span, found = _find(doc, text, item["quote"], item.get("occurrence"), ("non_claims", i, "quote"), what="the non-claim")
+        problems += found
+        if span:
+            checked.non_claims.append(Located(span, item, ("non_claims", i)))
+    problems += _order_and_overlap(doc, checked)
+    problems += _coverage(doc, checked, complete=meta["curation"] == "complete")
+    return (None if problems else checked), problems
+
+
+def _order_and_overlap(doc: Document, checked: CheckedStatement) -> list[Problem]:
+    """Claims are listed in document order, and no two quotes (claims or non-claims) overlap."""
+    problems = []
+    for before, after in zip(checked.claims, checked.claims[1:]):
+        if after.span.start < before.span.start:
+            problems.append(doc.problem(after.where, f"claims are listed in document order, but this one comes before {before.record['id']} in the text"))
+    spans = sorted(checked.claims + checked.non_claims, key=lambda x: (x.span.start, x.span.end))
+    for a, b in zip(spans, spans[1:]):
+        if b.span.start < a.span.end:
+            problems.append(doc.problem(b.where, f"overlaps {_label(a)} (characters {b.span.start}-{min(a.span.end, b.span.end)}); quotes must not overlap"))
+    return problems
+
+
+def _label(item: Located) -> str:
+    """How a claim or non-claim is named in a message."""
+    return f"claim {item.record['id']}" if "id" in item.record else f"non-claim {item.where[1]}"
+
+
+def _coverage(doc: Document, checked: CheckedStatement, complete: bool) -> list[Problem]:
+    """Count the sentences inside a claim or non-claim; in a complete statement, all must be."""
+    spans = [x.span for x in checked.claims + checked.non_claims]
+    problems = []
+    all_sentences = sentences(checked.text)
+    checked.sentences_total = len(all_sentences)
+    for sentence in all_sentences:
+        if any(s.start < sentence.end and sentence.start < s.end for s in spans):
+            checked.sentences_covered += 1
+        elif complete:
+            para = checked.paragraph_of(sentence.start)
+            words = checked.text[sentence.start : sentence.end]
+            problems.append(Problem(doc.path, 1, 1, "",
+                                    f"sentence not accounted for (paragraph {para.index}): {words[:100]!r}; "
+                                    "quote it in a claim or list it under non_claims with a reason"))
+    return problems
+
+
+def _links(folders: list[StatementFolder], checked: list[CheckedStatement]) -> list[Problem]:
+    """Every link points to an existing claim, not to itself, at most once."""
+    known = {f"{s.id}-{c.record['id']}" for s in checked for c in s.claims}
+    problems = []
+    for folder in folders:
+        doc = folder.claims
+        for i, claim in enumerate(doc.data["claims"]):
+            own = f"{folder.meta.data['id']}-{claim['id']}"
+            targets: set[str] = set()
+            for j, link in enumerate(claim.get("links", [])):
+                where = ("claims", i, "links", j, "to")
+                if link["to"] == own:
+                    problems.append(doc.problem(where, "a claim cannot link to itself"))
+                elif link["to"] not in known:
+                    problems.append(doc.problem(where, f"unknown claim {link['to']!r} (expected a claim id: <statement id>-c###){did_you_mean(link['to'], known)}"))
+                if link["to"] in targets:
+                    problems.append(doc.problem(where, f"links to {link['to']!r} twice; one link per pair"))
+                targets.add(link["to"])
+    return problems
