@@ -1,0 +1,48 @@
+"""Shared fixtures: the real repository, and throwaway copies of it to break."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+# What a copy of the repository needs for check and build (never ../shared: the project keeps its own copies).
+COPIED = ("records", "schema", "data", "datapackage.json")
+
+
+def copy_repo(dest: Path) -> Path:
+    """Copy the records, schema and committed outputs of the repository into dest."""
+    for name in COPIED:
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name)
+        elif src.exists():
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+@pytest.fixture
+def repo_copy(tmp_path: Path) -> Path:
+    """A private copy of the repository's records, schema and outputs."""
+    return copy_repo(tmp_path / "repo")
+
+
+def run_cli(*args: str, root: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `hrc-corpus` as a user would, in a subprocess; capture its output."""
+    cmd = [sys.executable, "-m", "hrc_corpus.cli"]
+    if root is not None:
+        cmd += ["--root", str(root)]
+    return subprocess.run(cmd + list(args), capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the repository with both packages freshly built (once per test session)."""
+    root = copy_repo(tmp_path_factory.mktemp("built") / "repo")
+    result = run_cli("build", root=root)
+    assert result.returncode == 0, result.stderr
+    return root
