@@ -8,8 +8,11 @@ values by rules of our own, so that nothing is silently coerced:
   else is text, including unquoted dates (2023-07-16 stays the string "2023-07-16");
 - plain scalars that YAML 1.1 tools read differently are refused and must be quoted:
   yes/no/on/off/y/n in any case, numbers with leading zeros (012), sexagesimals (12:30),
-  numbers with underscores (1_000), .inf/.nan, octal and hex forms;
-- files must be UTF-8 without a byte-order mark, with LF line ends, at most MAX_BYTES long.
+  numbers with underscores (1_000), .inf/.nan, octal and hex forms, and any other plain scalar
+  YAML 1.1's rules read as another value or type (2023-07-16 10:30, 1e3, +.5, =, <<);
+- files must be UTF-8 without a byte-order mark, with LF line ends (no CR, and none of the
+  line ends YAML 1.1 adds: U+0085, U+2028, U+2029), at most MAX_BYTES long, nested at most
+  MAX_DEPTH levels.
 """
 
 from __future__ import annotations
@@ -67,6 +70,18 @@ _YAML11 = [
     (re.compile(r"^[-+]?0[xXoObB][0-9a-fA-F_]+$"), "{v} is a number in another base; write it in decimal, or in quotes"),
     (re.compile(r"^[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$"), "{v} is not a finite number; the records hold no infinities"),
 ]
+# Any other plain scalar is read by YAML 1.1's own rules too, and refused if they disagree with ours.
+_YAML11_RESOLVER, _YAML11_CONSTRUCTOR = yaml.resolver.Resolver(), yaml.constructor.SafeConstructor()
+_YAML11_READ = {"int": _YAML11_CONSTRUCTOR.construct_yaml_int, "float": _YAML11_CONSTRUCTOR.construct_yaml_float,
+                "bool": _YAML11_CONSTRUCTOR.construct_yaml_bool, "null": _YAML11_CONSTRUCTOR.construct_yaml_null,
+                "str": _YAML11_CONSTRUCTOR.construct_scalar}
+_YAML11_KIND = {"int": "a whole number", "float": "a number", "bool": "a boolean", "null": "null",
+                "timestamp": "a date and time", "merge": "a merge key", "value": "a special value", "str": "text"}
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")  # YAML 1.1 reads it as a date, whose text it is: allowed
+MAX_DEPTH = 20  # records nest five levels deep; far deeper is a mistake (and would exhaust the stack)
+# Characters YAML 1.1 parsers (libyaml) treat as line ends, folding or breaking values around them.
+_LINE_ENDS = {"\r": "CR (Windows or old Mac)", "\x85": "U+0085 (next line)", "\u2028": "U+2028 (line separator)",
+              "\u2029": "U+2029 (paragraph separator)"}
 
 
 @dataclass
@@ -140,18 +155,26 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
     for pattern, why in _YAML11:
         if pattern.match(value):
             raise _YamlProblem(*_mark(event), why.format(v=value))
-    if _INT.match(value):
-        return int(value)
-    if _FLOAT.match(value):
-        return float(value)
-    return value
+    ours: Any = int(value) if _INT.match(value) else float(value) if _FLOAT.match(value) else value
+    tag = _YAML11_RESOLVER.resolve(yaml.ScalarNode, value, (True, False)).rpartition(":")[2]
+    if tag in _YAML11_READ:
+        theirs = _YAML11_READ[tag](yaml.ScalarNode(tag, value))
+        if type(theirs) is type(ours) and theirs == ours:
+            return ours
+    elif tag == "timestamp" and _DATE.match(value):
+        return ours
+    if tag == "str":
+        raise _YamlProblem(*_mark(event), f"YAML 1.1 tools read {value} as text, YAML 1.2 as a number; write \"{value}\" "
+                                          "in quotes for the text, or the number so that both agree (1000 or 1.0e+3)")
+    raise _YamlProblem(*_mark(event), f"YAML 1.1 tools read {value} as {_YAML11_KIND.get(tag, tag)}; write \"{value}\" in quotes")
 
 
 def parse_yaml(text: str, path: str) -> Document:
     """Parse one YAML document into JSON values with positions; raise _YamlProblem on misuse."""
     doc = Document(path, None)
-    parser = _Parser(text)
+    parser = None
     try:
+        parser = _Parser(text)  # inside the try: the pure-Python reader checks characters here
         _expect(parser, yaml.StreamStartEvent)
         if parser.check_event(yaml.StreamEndEvent):
             raise _YamlProblem(1, 1, "the file is empty (expected a YAML document)")
@@ -164,11 +187,20 @@ def parse_yaml(text: str, path: str) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = (exc.problem or exc.context or "invalid YAML").strip()
+        if exc.problem and exc.context and exc.context_mark and exc.context_mark is not mark:
+            # Where the unfinished thing started, which is where the mistake usually is.
+            what += f" ({exc.context.strip()} that starts at line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1})"
         raise _YamlProblem(mark.line + 1 if mark else 1, mark.column + 1 if mark else 1, f"YAML syntax: {what}") from None
-    except yaml.YAMLError as exc:  # reader errors: control characters and the like
+    except yaml.reader.ReaderError as exc:  # a control character or non-character; libyaml counts UTF-8 bytes
+        before = text[: exc.position] if _Parser is PyParser else text.encode("utf-8")[: exc.position].decode("utf-8", "replace")
+        line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+        raise _YamlProblem(line, column, f"character U+{exc.character:04X} is not allowed in a YAML file; delete it, "
+                           f"or write it as the escape \\u{exc.character:04x} inside double quotes") from None
+    except yaml.YAMLError as exc:  # any other parser error
         raise _YamlProblem(1, 1, f"YAML: {exc}") from None
     finally:
-        parser.dispose()
+        if parser is not None:
+            parser.dispose()
     return doc
 
 
@@ -183,6 +215,8 @@ def _expect(parser: Any, kind: type) -> Any:
 def _node(parser: Any, doc: Document, where: Path_) -> Any:
     """Build the value of the node that starts at the next event."""
     event = parser.get_event()
+    if len(where) > MAX_DEPTH:
+        raise _YamlProblem(*_mark(event), f"values nested more than {MAX_DEPTH} levels deep; a record is not nested like this")
     if isinstance(event, yaml.AliasEvent):
         raise _YamlProblem(*_mark(event), f"alias *{event.anchor} is not allowed (write the value out; aliases hide what a record says)")
     if getattr(event, "anchor", None):
@@ -204,6 +238,8 @@ def _node(parser: Any, doc: Document, where: Path_) -> Any:
         while not parser.check_event(yaml.MappingEndEvent):
             key_event = parser.peek_event()
             key_mark = _mark(key_event)
+            if isinstance(key_event, yaml.AliasEvent):
+                raise _YamlProblem(*key_mark, f"alias *{key_event.anchor} is not allowed (write the key out)")
             if not isinstance(key_event, yaml.ScalarEvent):
                 raise _YamlProblem(*key_mark, "a key must be a plain word, not a list or mapping")
             key = _node(parser, doc, where + ("\0key",))
@@ -233,9 +269,14 @@ def read_text(root: Path, rel: str) -> tuple[str | None, list[Problem]]:
         line = data[: exc.start].count(b"\n") + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         return None, [Problem(rel, line, column, "", f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8")]
-    if "\r" in text:
-        line = text[: text.index("\r")].count("\n") + 1
-        return None, [Problem(rel, line, 1, "", "the file has CR (Windows or old Mac) line ends; save it with LF line ends")]
+    for char, name in _LINE_ENDS.items():
+        if char in text:
+            at = text.index(char)
+            line, column = text[:at].count("\n") + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+            message = (f"the file has {name} line ends; save it with LF line ends" if char == "\r" else
+                       f"the file has a {name}, which YAML 1.1 tools read as a line end; "
+                       f"write it as \\u{ord(char):04x} inside double quotes, or delete it")
+            return None, [Problem(rel, line, column, "", message)]
     return text, []
 
 
@@ -284,7 +325,10 @@ def load_corpus(root: Path) -> Corpus:
         folder = f"{STATEMENTS}/{name}"
         if name.startswith("."):
             continue
-        if not (root / folder).is_dir() or (root / folder).is_symlink():
+        if (root / folder).is_symlink():
+            problems.append(Problem(folder, 0, 0, "", "the statement folder is a symbolic link; it must be a real folder inside the repository"))
+            continue
+        if not (root / folder).is_dir():
             problems.append(Problem(folder, 0, 0, "", "expected a statement folder (statement.yaml, claims.yaml, source.md)"))
             continue
         meta, found_meta = load_yaml(root, f"{folder}/{STATEMENT_FILE}")
