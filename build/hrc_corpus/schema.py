@@ -7,12 +7,13 @@ with it, tableschema.py derives the Table Schemas from it, docs.py the data dict
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Iterator
 
-from jsonschema import Draft202012Validator, ValidationError
+from jsonschema import Draft202012Validator, ValidationError, validators
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
@@ -26,8 +27,27 @@ RECORD_SCHEMAS = {  # record kind -> schema file
     "statement": "statement.schema.json",
     "claims": "claims.schema.json",
 }
+_TEXT_PATTERN = r"^\S(.*\S)?$"  # common.schema.json's text: no white space at either end, no line break
 _JSON_TYPES = {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a whole number",
                float: "a number", type(None): "null (empty)"}
+
+
+@cache
+def _ecma_regex(pattern: str) -> re.Pattern[str]:
+    """A schema pattern compiled with ECMA-262's meaning of a final $: the very end of the text."""
+    # Python's $ also matches before a final newline, which would let "c001\n" pass ^c[0-9]{3}$.
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1] + r"\Z"
+    return re.compile(pattern)
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    """The pattern keyword, with ECMA-262's end of input."""
+    if validator.is_type(instance, "string") and not _ecma_regex(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+Validator = validators.extend(Draft202012Validator, {"pattern": _pattern})
 
 
 @dataclass(frozen=True)
@@ -60,8 +80,8 @@ class Schemas:
     @cached_property
     def _validators(self) -> dict[str, Draft202012Validator]:
         return {
-            kind: Draft202012Validator(self.documents[file], registry=self.registry,
-                                       format_checker=Draft202012Validator.FORMAT_CHECKER)
+            kind: Validator(self.documents[file], registry=self.registry,
+                            format_checker=Draft202012Validator.FORMAT_CHECKER)
             for kind, file in RECORD_SCHEMAS.items()
         }
 
@@ -102,6 +122,14 @@ def _kind(value: Any) -> str:
     return _JSON_TYPES.get(type(value), type(value).__name__)
 
 
+def _shown(value: Any) -> str:
+    """A value as a message quotes it after its type: as YAML writes true/false, nothing for null, cut short."""
+    if value is None:
+        return ""
+    shown = ("true" if value else "false") if isinstance(value, bool) else repr(value)
+    return f" ({shown if len(shown) <= 80 else shown[:77] + '...'})"
+
+
 def _explain(error: ValidationError) -> Iterator[tuple[Path_, bool, str]]:
     """Turn one jsonschema error into plain-language messages at the right place."""
     where: Path_ = tuple(error.absolute_path)
@@ -132,13 +160,13 @@ def _explain(error: ValidationError) -> Iterator[tuple[Path_, bool, str]]:
         wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
         names = {"string": "text", "integer": "a whole number", "number": "a number", "object": "a mapping",
                  "array": "a list", "boolean": "true/false", "null": "null"}
-        yield where, False, f"expected {' or '.join(names[w] for w in wanted)}, got {_kind(value)} ({value!r})"
+        yield where, False, f"expected {' or '.join(names[w] for w in wanted)}, got {_kind(value)}{_shown(value)}"
     elif kind == "format" and error.validator_value == "date":
         yield where, False, f"{value!r} is not a real calendar date (expected YYYY-MM-DD)"
     elif kind == "pattern":
         about = schema.get("description", "")
-        if about.startswith("A non-empty string"):
-            yield where, False, f"{value!r} must not start or end with white space"
+        if about.startswith("A non-empty string") or error.validator_value == _TEXT_PATTERN:
+            yield where, False, f"{value!r} must not start or end with white space, nor hold a line break"
         else:
             yield where, False, f"{value!r} does not have the expected form: {about or error.validator_value}"
     elif kind == "minLength" and error.validator_value == 1:
