@@ -106,7 +106,7 @@ def check_corpus(corpus: Corpus, schemas: Schemas) -> CheckedCorpus:
         problems += result[1]
         if result[0]:
             checked.append(result[0])
-    problems += _links(statement_ok, checked)
+    problems += _links(statement_ok, {f.folder for f in corpus.statements} - {f.folder for f in statement_ok})
     if problems:
         raise RecordError(problems)
     return CheckedCorpus(corpus.sessions.data, corpus.actors.data, corpus.entities.data,
@@ -216,7 +216,7 @@ def _find(doc: Document, text: str, words: str, occurrence: int | None, where: P
         return None, [doc.problem(where, f"{words!r} occurs {len(found)} times in {'the quote' if within else 'the text'}; add occurrence: 1 to {len(found)} to say which")]
     n = occurrence or 1
     if n > len(found):
-        return None, [doc.problem(where + ("occurrence",), f"occurrence {n} asked for, but the words occur {len(found)} time(s)")]
+        return None, [doc.problem(where[:-1] + ("occurrence",), f"occurrence {n} asked for, but the words occur {len(found)} time(s)")]
     return Span(found[n - 1], found[n - 1] + len(words)), []
 
 
@@ -305,9 +305,11 @@ def _coverage(doc: Document, checked: CheckedStatement, complete: bool) -> list[
     return problems
 
 
-def _links(folders: list[StatementFolder], checked: list[CheckedStatement]) -> list[Problem]:
+def _links(folders: list[StatementFolder], unchecked: set[str]) -> list[Problem]:
     """Every link points to an existing claim, not to itself, at most once."""
-    known = {f"{s.id}-{c.record['id']}" for s in checked for c in s.claims}
+    # Claims as declared (a claim whose quote has a problem still exists), and no verdict on links
+    # into a statement whose files failed the schema: that would be a second message for one mistake.
+    known = {f"{f.meta.data['id']}-{c['id']}" for f in folders for c in f.claims.data["claims"]}
     problems = []
     for folder in folders:
         doc = folder.claims
@@ -318,7 +320,7 @@ def _links(folders: list[StatementFolder], checked: list[CheckedStatement]) -> l
                 where = ("claims", i, "links", j, "to")
                 if link["to"] == own:
                     problems.append(doc.problem(where, "a claim cannot link to itself"))
-                elif link["to"] not in known:
+                elif link["to"] not in known and link["to"].rsplit("-", 1)[0] not in unchecked:
                     problems.append(doc.problem(where, f"unknown claim {link['to']!r} (expected a claim id: <statement id>-c###){did_you_mean(link['to'], known)}"))
                 if link["to"] in targets:
                     problems.append(doc.problem(where, f"links to {link['to']!r} twice; one link per pair"))
