@@ -43,8 +43,9 @@ def dotted(path: Path_) -> str:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A ' did you mean ...?' suffix when a close choice exists, else ''."""
-    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    by_lower = {str(c).lower(): c for c in choices}  # ignoring case, so that UFS finds ufs
+    close = difflib.get_close_matches(str(word).lower(), list(by_lower), n=1, cutoff=0.6)
+    return f"; did you mean {by_lower[close[0]]!r}?" if close else ""
 
 
 def relative(path: PurePosixPath | str) -> str:
