@@ -1,0 +1,101 @@
+"""The catalogue of bad inputs (tests/fixtures/invalid/), and of tricky inputs that are valid (valid/).
+
+Every invalid case must make `hrc-corpus build` exit 1 with the expected `path:line:column:` and
+message (and no other: a mistake is reported once, not again by every rule it upsets), print no
+traceback, and leave every output file byte for byte as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import time
+import tracemalloc
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from subprocess import CompletedProcess
+
+import pytest
+from conftest import run_cli
+from patching import Case, apply_case, load_cases, locate
+
+from hrc_corpus.load import _YamlProblem, parse_yaml
+
+INVALID = load_cases("invalid")
+VALID = load_cases("valid")
+OUTPUTS = ("datapackage.json", "data", "dist")
+LOCATED = re.compile(r"^[^\s:][^:]*:\d+:\d+: \S")  # path:line:column: message
+
+
+def output_checksums(root: Path) -> dict[str, str]:
+    """SHA-256 of every output file, by path."""
+    files = [root / "datapackage.json"] + [p for d in OUTPUTS[1:] for p in sorted((root / d).rglob("*")) if p.is_file()]
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def prepare(case: Case, built: Path, where: Path) -> tuple[Path, dict[str, str]]:
+    """A built copy of the repository with the case applied, and its outputs' checksums before."""
+    root = where / "repo"
+    shutil.copytree(built, root, symlinks=True, ignore=shutil.ignore_patterns(".hrc-build"))
+    before = output_checksums(root)
+    apply_case(case, root, where / "outside")
+    return root, before
+
+
+@pytest.fixture(scope="module")
+def invalid_runs(built: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, dict[str, str], CompletedProcess[str]]]:
+    """Every invalid case, applied and built; run two at a time, since each is mostly start-up."""
+    prepared = {case.name: prepare(case, built, tmp_path_factory.mktemp(case.name)) for case in INVALID}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = dict(zip(prepared, pool.map(lambda item: run_cli("build", root=item[0]), prepared.values())))
+    return {name: (*prepared[name], results[name]) for name in prepared}
+
+
+def test_catalogue_size() -> None:
+    """The issue asks for at least 40 cases; each folder name is one case."""
+    assert len(INVALID) >= 40
+    assert len({c.name for c in INVALID}) == len(INVALID)
+
+
+@pytest.mark.parametrize("case", INVALID, ids=lambda c: c.name)
+def test_invalid_case(case: Case, invalid_runs: dict[str, tuple[Path, dict[str, str], CompletedProcess[str]]]) -> None:
+    """Exit 1, the expected located message, no traceback, outputs untouched."""
+    root, before, result = invalid_runs[case.name]
+    shown = f"\n--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
+    assert result.returncode == 1, shown
+    assert "Traceback" not in result.stderr + result.stdout, shown
+    lines = result.stderr.splitlines()
+    assert lines and lines[-1].endswith("problem(s); nothing was written."), shown
+    assert all(LOCATED.match(line) for line in lines[:-1]), shown
+    assert len(lines) - 1 == len(case.expected), f"one mistake, one message each: expected.txt lists them all{shown}"
+    for where, fragment in case.expected:
+        prefix, fragment = locate(where, root), locate(fragment, root, where.split(":", 1)[0])
+        assert any(line.startswith(prefix) and fragment in line for line in lines), f"expected {prefix} ... {fragment}{shown}"
+    assert output_checksums(root) == before
+
+
+@pytest.mark.parametrize("case", VALID, ids=lambda c: c.name)
+def test_valid_case(case: Case, built: Path, tmp_path: Path) -> None:
+    """Tricky but valid input builds, and the output holds the value as written."""
+    root, _ = prepare(case, built, tmp_path)
+    result = run_cli("build", root=root)
+    assert result.returncode == 0, result.stderr
+    for output, fragment in case.expected:
+        assert fragment in (root / output).read_text(encoding="utf-8")
+
+
+def test_alias_bomb_is_refused_fast_in_bounded_memory() -> None:
+    """A billion laughs far bigger than the fixture's is refused at its first anchor."""
+    levels = [f"l0: &l0 [{', '.join(['lol'] * 50)}]"]
+    levels += [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 50)}]" for i in range(1, 40)]
+    text = "\n".join(levels) + "\n"
+    tracemalloc.start()
+    started = time.perf_counter()
+    with pytest.raises(_YamlProblem, match="anchor &l0 is not allowed"):
+        parse_yaml(text, "bomb.yaml")
+    elapsed = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert elapsed < 0.5
+    assert peak < 2 * 1024 * 1024  # bytes: the bomb is never expanded
