@@ -18,7 +18,7 @@ from .problems import RecordError
 from .schema import Schemas
 from .tableschema import tables
 from .tables import build_tables
-from .write import commit, differences, locked, stage, verify_staged
+from .write import commit, differences, locked, recover_pending, stage, verify_staged
 
 
 def default_root() -> Path:
@@ -44,6 +44,7 @@ def coverage_lines(corpus: CheckedCorpus) -> list[str]:
 
 def cmd_check(root: Path) -> int:
     """hrc-corpus check."""
+    recover_pending(root)  # so that what check reports on is never a half-replaced data package
     corpus = run_check(root)
     claims = sum(len(s.claims) for s in corpus.statements)
     print(f"ok: {len(corpus.statements)} statements, {claims} claims")

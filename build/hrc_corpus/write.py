@@ -165,6 +165,13 @@ def locked(root: Path) -> Iterator[Path]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def recover_pending(root: Path) -> None:
+    """Complete a commit a killed build left half done; for commands that do not build (check)."""
+    if (root / WORK / JOURNAL).exists():  # no lock (and no work folder) otherwise: check stays read-only
+        with locked(root):
+            pass
+
+
 def recover(root: Path) -> None:
     """Finish a commit a killed build left half done, and clear stale staging folders."""
     work = root / WORK

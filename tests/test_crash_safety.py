@@ -1,0 +1,186 @@
+"""Crash safety: a build killed at any moment leaves the complete old outputs or the complete new ones.
+
+The test alternates the records between two versions (A and B), starts `hrc-corpus build` and
+kills it with SIGKILL: at a random moment of the whole run, while it stages, or just after its
+journal (the commit point) appears. After the next hrc-corpus command (`check`, which completes
+a half-done commit), the SHA-256 of every output file must equal the A set or the B set exactly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from conftest import copy_repo
+
+from hrc_corpus.cli import main
+from hrc_corpus.write import JOURNAL, WORK
+
+KILLS = 30  # bounded: about half a minute
+CLAIMS = "records/statements/khm-hrc53-2023-07-16-press-release/claims.yaml"
+OLD_SUMMARY = "    summary: The Human Rights Council ended its 53rd session"
+NEW_SUMMARY = "    summary: The Council ended its 53rd session"
+
+
+def output_set(root: Path) -> dict[str, str]:
+    """SHA-256 of every output file, by path relative to root."""
+    files = [root / "datapackage.json"] if (root / "datapackage.json").exists() else []
+    files += [p for d in ("data", "dist") for p in sorted((root / d).rglob("*")) if p.is_file()]
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def set_records(root: Path, version: str) -> None:
+    """Switch the records to version A or B (they differ in one claim's summary)."""
+    path = root / CLAIMS
+    text = path.read_text(encoding="utf-8")
+    old, new = (NEW_SUMMARY, OLD_SUMMARY) if version == "A" else (OLD_SUMMARY, NEW_SUMMARY)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def start_build(root: Path) -> subprocess.Popen[bytes]:
+    """`hrc-corpus build` as a subprocess."""
+    return subprocess.Popen([sys.executable, "-m", "hrc_corpus.cli", "--root", str(root), "build"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def wait_for(holds: Callable[[], bool], process: subprocess.Popen[bytes], limit: float, every: float) -> bool:
+    """Poll every `every` seconds (the commit takes milliseconds) until `holds` or the process ends."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and process.poll() is None:
+        if holds():
+            return True
+        time.sleep(every)
+    return False
+
+
+def next_command(root: Path) -> None:
+    """Run `hrc-corpus check` in-process: the next command, which recovers a half-done commit."""
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        assert main(["--root", str(root), "check"]) == 0
+
+
+@pytest.fixture(scope="module")
+def versions(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, dict[str, str]], float]:
+    """A repository built from records A (kept pristine: tests copy it); the output sets of A and B;
+    how long a build takes."""
+    root = copy_repo(tmp_path_factory.mktemp("crash") / "repo")
+    sets = {}
+    for version in ("B", "A"):
+        set_records(root, version)
+        started = time.monotonic()
+        result = subprocess.run([sys.executable, "-m", "hrc_corpus.cli", "--root", str(root), "build"], capture_output=True, text=True)
+        duration = time.monotonic() - started
+        assert result.returncode == 0, result.stderr
+        sets[version] = output_set(root)
+    assert sets["A"] != sets["B"] and sets["A"].keys() == sets["B"].keys()
+    return root, sets, duration
+
+
+def fresh(root: Path, where: Path) -> Path:
+    """A private copy of the pristine repository (records A, outputs A)."""
+    shutil.copytree(root, where / "repo", ignore=shutil.ignore_patterns(WORK))
+    return where / "repo"
+
+
+def kill_loop(root: Path, sets: dict[str, dict[str, str]], duration: float, kills: int, seed: int) -> dict[str, int]:
+    """Kill `kills` builds in root; after each, check the outputs are one whole set. Count the kills that landed."""
+    rng = random.Random(seed)
+    work = root / WORK
+    current = "A"
+    landed = {"anywhere": 0, "staging": 0, "commit": 0, "left a journal": 0}
+    for i in range(kills):
+        set_records(root, "B" if current == "A" else "A")
+        moment = ("anywhere", "staging", "commit")[i % 3]
+        process = start_build(root)
+        if moment == "anywhere":
+            time.sleep(rng.uniform(0, duration))
+        elif moment == "staging":
+            wait_for(lambda: work.is_dir() and any(p.name.startswith("staging-") for p in work.iterdir()), process, 60, 0.005)
+            time.sleep(rng.uniform(0, 0.3))
+        else:
+            wait_for(lambda: (work / JOURNAL).exists(), process, 60, 0.0002)
+            time.sleep(rng.uniform(0, 0.004))
+        process.send_signal(signal.SIGKILL)
+        landed[moment] += process.wait() == -signal.SIGKILL
+        landed["left a journal"] += (work / JOURNAL).exists()
+        next_command(root)
+        found = output_set(root)
+        assert found in (sets["A"], sets["B"]), f"seed {seed}, kill {i} ({moment}): outputs are neither the old nor the new set"
+        assert not (work / JOURNAL).exists()
+        current = "A" if found == sets["A"] else "B"
+    # And the repository is not left unable to build.
+    set_records(root, "B" if current == "A" else "A")
+    result = subprocess.run([sys.executable, "-m", "hrc_corpus.cli", "--root", str(root), "build"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert output_set(root) == sets["B" if current == "A" else "A"]
+    assert not [p for p in work.iterdir() if p.is_dir()], "staging and trash folders are cleaned up"
+    return landed
+
+
+def test_sigkill_at_random_moments_leaves_old_or_new_outputs(versions: tuple[Path, dict[str, dict[str, str]], float],
+                                                            tmp_path: Path) -> None:
+    """KILLS builds killed (in two repositories at once, to halve the time); after each, the outputs
+    are all-A or all-B, never a mix or a gap."""
+    pristine, sets, duration = versions
+    seed = int(os.environ.get("HRC_KILL_SEED", time.time_ns() % 2**32))
+    roots = [fresh(pristine, tmp_path / str(n)) for n in range(2)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        counts = list(pool.map(lambda n: kill_loop(roots[n], sets, duration * 1.5, KILLS // 2, seed + n), range(2)))
+    landed = {key: sum(c[key] for c in counts) for key in counts[0]}
+    survived = landed["anywhere"] + landed["staging"] + landed["commit"]
+    print(f"\nseed {seed}: {survived} of {KILLS} kills interrupted a running build ({landed})")
+    assert survived >= KILLS * 2 // 3, "most kills must land while the build runs, or the test proves little"
+
+
+def test_concurrent_builds_do_not_corrupt_each_other(versions: tuple[Path, dict[str, dict[str, str]], float],
+                                                     tmp_path: Path) -> None:
+    """Two builds started at once both succeed (the lock queues them) and leave one complete set."""
+    pristine, sets, _ = versions
+    root = fresh(pristine, tmp_path)
+    set_records(root, "B")
+    processes = [start_build(root) for _ in range(2)]
+    results = [(p.wait(), p.stderr.read().decode() if p.stderr else "") for p in processes]
+    assert all(code == 0 for code, _ in results), results
+    assert output_set(root) == sets["B"]
+    assert not [p for p in (root / WORK).iterdir() if p.is_dir()]
+
+
+def test_journal_left_by_a_kill_is_completed_by_check(versions: tuple[Path, dict[str, dict[str, str]], float], tmp_path: Path) -> None:
+    """A commit stopped between two renames (the worst moment) is finished by the next command."""
+    pristine, sets, _ = versions
+    copy = fresh(pristine, tmp_path)
+    set_records(copy, "B")
+    from hrc_corpus import write
+
+    calls = {"n": 0}
+    real_replace = os.replace
+
+    def dies_on_second_output(src: "os.PathLike[str] | str", dst: "os.PathLike[str] | str") -> None:
+        """os.replace that 'crashes' after the journal and the first output's two renames."""
+        calls["n"] += 1
+        if calls["n"] == 4:  # 1: the journal, 2-3: datapackage.json to trash and into place
+            raise KeyboardInterrupt("simulated kill")
+        real_replace(src, dst)
+
+    write.os.replace = dies_on_second_output  # type: ignore[assignment]
+    try:
+        with pytest.raises(KeyboardInterrupt), contextlib.redirect_stdout(io.StringIO()):
+            main(["--root", str(copy), "build"])
+    finally:
+        write.os.replace = real_replace  # type: ignore[assignment]
+    assert (copy / WORK / JOURNAL).exists()
+    assert output_set(copy) not in (sets["A"], sets["B"])  # the half-done state the journal exists for
+    next_command(copy)
+    assert output_set(copy) == sets["B"]
