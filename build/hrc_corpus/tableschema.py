@@ -90,8 +90,11 @@ def _field(schemas: Schemas, name: str, spec: dict[str, Any], base: str, present
     if "enum" in merged:
         constraints["enum"] = merged["enum"]
     if "pattern" in merged and kind == "string":
-        # Table Schema patterns are implicitly anchored (XML Schema style): drop ^ and $.
-        constraints["pattern"] = merged["pattern"].removeprefix("^").removesuffix("$")
+        # Table Schema patterns must match the whole value (XML Schema style): drop ^ and $, and
+        # let an end JSON Schema leaves open stay open (^https?:// becomes https?://.*).
+        pattern = merged["pattern"]
+        pattern = pattern[1:] if pattern.startswith("^") else ".*" + pattern
+        constraints["pattern"] = pattern[:-1] if pattern.endswith("$") else pattern + ".*"
     for key in ("minimum", "maximum", "minLength", "maxLength"):
         if key in merged and not (key == "maxLength" and kind != "string"):
             constraints[key] = merged[key]
