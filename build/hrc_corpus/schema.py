@@ -34,11 +34,23 @@ _JSON_TYPES = {dict: "a mapping", list: "a list", str: "text", bool: "true/false
 
 @cache
 def _ecma_regex(pattern: str) -> re.Pattern[str]:
-    """A schema pattern compiled with ECMA-262's meaning of a final $: the very end of the text."""
-    # Python's $ also matches before a final newline, which would let "c001\n" pass ^c[0-9]{3}$.
-    if pattern.endswith("$") and not pattern.endswith("\\$"):
-        pattern = pattern[:-1] + r"\Z"
-    return re.compile(pattern)
+    """A schema pattern compiled with ECMA-262's meanings of . (no line terminator) and a final $ (the end)."""
+    # Python's . matches CR, U+2028 and U+2029, and its $ also matches before a final newline: a note
+    # holding "\r" (which breaks CSV rows) and an id "c001\n" passed patterns that forbid them.
+    out, in_class, escaped = [], False, False
+    for i, char in enumerate(pattern):
+        if escaped or char == "\\":
+            escaped = not escaped
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == ".":
+            char = "[^\n\r\u2028\u2029]"
+        elif char == "$" and i == len(pattern) - 1:
+            char = r"\Z"
+        out.append(char)
+    return re.compile("".join(out))
 
 
 def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
