@@ -13,6 +13,7 @@ import fcntl
 import hashlib
 import io
 import json
+import math
 import os
 import shutil
 from contextlib import contextmanager
@@ -42,14 +43,21 @@ PACKAGE = {
 }
 
 
+# Stated, not left to readers to guess: frictionless sniffs what a descriptor leaves out, and a value
+# holding ; or | or a leading space made it read the wrong delimiter or drop the space.
+CSV_DIALECT = {"delimiter": ",", "doubleQuote": True, "lineTerminator": "\n", "quoteChar": "\"", "skipInitialSpace": False,
+               "header": True}
+
+
 def csv_cell(value: Any) -> str:
     """A value as Table Schema's CSV form: '' for null, ISO dates, integral numbers without '.0'."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+    if isinstance(value, float):  # -0.0 as repr too: "0" would read back without its sign
+        integral = value.is_integer() and abs(value) < 2**53 and (value != 0 or math.copysign(1.0, value) > 0)
+        return str(int(value)) if integral else repr(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
@@ -97,7 +105,7 @@ def descriptor(schema_tables: list[Table], files: dict[str, bytes], fmt: str, pr
         if fmt == "csv":
             # Size and hash let a reader detect a torn or edited file; frictionless checks them.
             resource |= {"mediatype": "text/csv", "encoding": "utf-8", "bytes": len(data),
-                         "hash": f"sha256:{hashlib.sha256(data).hexdigest()}"}
+                         "hash": f"sha256:{hashlib.sha256(data).hexdigest()}", "dialect": CSV_DIALECT}
         else:
             # frictionless cannot measure Parquet files (it reports their size as None); SHA256SUMS covers them.
             resource |= {"mediatype": "application/vnd.apache.parquet"}
