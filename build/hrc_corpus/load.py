@@ -10,6 +10,7 @@ values by rules of our own, so that nothing is silently coerced:
   yes/no/on/off/y/n in any case, numbers with leading zeros (012), sexagesimals (12:30),
   numbers with underscores (1_000), .inf/.nan, octal and hex forms, and any other plain scalar
   YAML 1.1's rules read as another value or type (2023-07-16 10:30, 1e3, +.5, =, <<);
+- numbers are finite, and whole numbers at most MAX_INT in size (what float64 and JSON keep exactly);
 - files must be UTF-8 without a byte-order mark, with LF line ends (no CR, and none of the
   line ends YAML 1.1 adds: U+0085, U+2028, U+2029), at most MAX_BYTES long, nested at most
   MAX_DEPTH levels.
@@ -17,6 +18,7 @@ values by rules of our own, so that nothing is silently coerced:
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -78,6 +80,7 @@ _YAML11_READ = {"int": _YAML11_CONSTRUCTOR.construct_yaml_int, "float": _YAML11_
 _YAML11_KIND = {"int": "a whole number", "float": "a number", "bool": "a boolean", "null": "null",
                 "timestamp": "a date and time", "merge": "a merge key", "value": "a special value", "str": "text"}
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")  # YAML 1.1 reads it as a date, whose text it is: allowed
+MAX_INT = 2**53
 MAX_DEPTH = 20  # records nest five levels deep; far deeper is a mistake (and would exhaust the stack)
 # Characters YAML 1.1 parsers (libyaml) treat as line ends, folding or breaking values around them.
 _LINE_ENDS = {"\r": "CR (Windows or old Mac)", "\x85": "U+0085 (next line)", "\u2028": "U+2028 (line separator)",
@@ -156,6 +159,10 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
         if pattern.match(value):
             raise _YamlProblem(*_mark(event), why.format(v=value))
     ours: Any = int(value) if _INT.match(value) else float(value) if _FLOAT.match(value) else value
+    if isinstance(ours, int) and abs(ours) > MAX_INT:  # float64 columns and JSON readers would round it
+        raise _YamlProblem(*_mark(event), f"{value} is too large: whole numbers go up to {MAX_INT:,}, the largest every reader keeps exactly")
+    if isinstance(ours, float) and math.isinf(ours):
+        raise _YamlProblem(*_mark(event), f"{value} is beyond the largest number (about 1.8e+308); the records hold no infinities")
     tag = _YAML11_RESOLVER.resolve(yaml.ScalarNode, value, (True, False)).rpartition(":")[2]
     if tag in _YAML11_READ:
         theirs = _YAML11_READ[tag](yaml.ScalarNode(tag, value))
