@@ -17,10 +17,11 @@ from pathlib import Path
 from subprocess import CompletedProcess
 
 import pytest
-from conftest import run_cli
-from patching import Case, apply_case, load_cases, locate
 
 from hrc_corpus.load import _YamlProblem, parse_yaml
+
+from .conftest import run_cli
+from .patching import Case, apply_case, load_cases, locate
 
 INVALID = load_cases("invalid")
 VALID = load_cases("valid")

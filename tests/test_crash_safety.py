@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-from conftest import copy_repo
 
 from hrc_corpus.cli import main
 from hrc_corpus.write import JOURNAL, WORK
+
+from .conftest import copy_repo
 
 KILLS = 30  # bounded: about half a minute
 CLAIMS = "records/statements/khm-hrc53-2023-07-16-press-release/claims.yaml"

@@ -16,7 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import COPIED, REPO
+
+from .conftest import COPIED, REPO
 
 SHUFFLED = str(Path(__file__).resolve().parent / "shuffled_listing.py")
 VARIANTS = {

@@ -31,13 +31,14 @@ import pandas as pd
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 import yaml
-from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hrc_corpus.cli import main
 from hrc_corpus.load import _YamlProblem, parse_yaml
 from hrc_corpus.text import normalize, occurrences
+
+from .conftest import REPO
 
 EXAMPLES = int(os.environ.get("HRC_ROUND_TRIPS", "30"))  # generated corpora per run (250 passed while writing this)
 VOCAB = {p.stem: [t["const"] for t in json.loads(p.read_text(encoding="utf-8"))["anyOf"]]
