@@ -1,8 +1,8 @@
 """The catalogue of bad inputs (tests/fixtures/invalid/), and of tricky inputs that are valid (valid/).
 
 Every invalid case must make `hrc-corpus build` exit 1 with the expected `path:line:column:` and
-message (and no other: a mistake is reported once, not again by every rule it upsets), print no
-traceback, and leave every output file byte for byte as it was.
+message (and none in files the mistake is not in), print no traceback, and leave every output
+file byte for byte as it was.
 """
 
 from __future__ import annotations
@@ -44,13 +44,23 @@ def prepare(case: Case, built: Path, where: Path) -> tuple[Path, dict[str, str]]
     return root, before
 
 
+Run = tuple[Path, dict[str, str], CompletedProcess[str]] | AssertionError
+
+
 @pytest.fixture(scope="module")
-def invalid_runs(built: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, dict[str, str], CompletedProcess[str]]]:
-    """Every invalid case, applied and built; run two at a time, since each is mostly start-up."""
-    prepared = {case.name: prepare(case, built, tmp_path_factory.mktemp(case.name)) for case in INVALID}
+def invalid_runs(built: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
+    """Every invalid case, applied and built; run two at a time, since each is mostly start-up.
+    A case that no longer applies (its text left the records) fails alone, not the whole catalogue."""
+    prepared: dict[str, tuple[Path, dict[str, str]] | AssertionError] = {}
+    for case in INVALID:
+        try:
+            prepared[case.name] = prepare(case, built, tmp_path_factory.mktemp(case.name))
+        except AssertionError as stale:
+            prepared[case.name] = stale
+    ready = {name: item for name, item in prepared.items() if not isinstance(item, AssertionError)}
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = dict(zip(prepared, pool.map(lambda item: run_cli("build", root=item[0]), prepared.values())))
-    return {name: (*prepared[name], results[name]) for name in prepared}
+        results = dict(zip(ready, pool.map(lambda item: run_cli("build", root=item[0]), ready.values())))
+    return {name: item if isinstance(item, AssertionError) else (*item, results[name]) for name, item in prepared.items()}
 
 
 def test_catalogue_size() -> None:
@@ -60,16 +70,23 @@ def test_catalogue_size() -> None:
 
 
 @pytest.mark.parametrize("case", INVALID, ids=lambda c: c.name)
-def test_invalid_case(case: Case, invalid_runs: dict[str, tuple[Path, dict[str, str], CompletedProcess[str]]]) -> None:
+def test_invalid_case(case: Case, invalid_runs: dict[str, Run]) -> None:
     """Exit 1, the expected located message, no traceback, outputs untouched."""
-    root, before, result = invalid_runs[case.name]
+    run = invalid_runs[case.name]
+    if isinstance(run, AssertionError):
+        raise run
+    root, before, result = run
     shown = f"\n--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
     assert result.returncode == 1, shown
     assert "Traceback" not in result.stderr + result.stdout, shown
     lines = result.stderr.splitlines()
     assert lines and lines[-1].endswith("problem(s); nothing was written."), shown
     assert all(LOCATED.match(line) for line in lines[:-1]), shown
-    assert len(lines) - 1 == len(case.expected), f"one mistake, one message each: expected.txt lists them all{shown}"
+    # One mistake is reported where it is: other files must not get messages about it (a typo in one
+    # claim's type once made a link in another statement's file "unknown"). A case lists every file
+    # with a problem; within a file, consequences may follow (an uncovered sentence, claims out of order).
+    files = {where.split(":", 1)[0] for where, _ in case.expected}
+    assert {line.split(":", 1)[0] for line in lines[:-1]} <= files, f"problems in files the mistake is not in{shown}"
     for where, fragment in case.expected:
         prefix, fragment = locate(where, root), locate(fragment, root, where.split(":", 1)[0])
         assert any(line.startswith(prefix) and fragment in line for line in lines), f"expected {prefix} ... {fragment}{shown}"
