@@ -76,11 +76,15 @@ def check_corpus(corpus: Corpus, schemas: Schemas) -> CheckedCorpus:
         problems += _schema_problems(schemas, kind, doc)
     shape_ok = {id(d) for d in (corpus.sessions, corpus.actors, corpus.entities) if not _has(problems, d)}
     statement_ok: list[StatementFolder] = []
+    claims_ok: list[StatementFolder] = []  # link targets: claims files of the right shape, even if their statement.yaml is not
     for folder in corpus.statements:
-        found = _schema_problems(schemas, "statement", folder.meta) + _schema_problems(schemas, "claims", folder.claims)
-        problems += found
-        if not found:
-            statement_ok.append(folder)
+        meta_found = _schema_problems(schemas, "statement", folder.meta)
+        claims_found = _schema_problems(schemas, "claims", folder.claims)
+        problems += meta_found + claims_found
+        if not claims_found:
+            claims_ok.append(folder)
+            if not meta_found:
+                statement_ok.append(folder)
     # Cross-record rules run on the records whose shape is right, so each message is about one mistake.
     sessions = _index(corpus.sessions, problems) if id(corpus.sessions) in shape_ok else {}
     actors = _index(corpus.actors, problems) if id(corpus.actors) in shape_ok else {}
@@ -106,7 +110,7 @@ def check_corpus(corpus: Corpus, schemas: Schemas) -> CheckedCorpus:
         problems += result[1]
         if result[0]:
             checked.append(result[0])
-    problems += _links(statement_ok, checked)
+    problems += _links(statement_ok, claims_ok)
     if problems:
         raise RecordError(problems)
     return CheckedCorpus(corpus.sessions.data, corpus.actors.data, corpus.entities.data,
@@ -305,9 +309,10 @@ def _coverage(doc: Document, checked: CheckedStatement, complete: bool) -> list[
     return problems
 
 
-def _links(folders: list[StatementFolder], checked: list[CheckedStatement]) -> list[Problem]:
+def _links(folders: list[StatementFolder], targets: list[StatementFolder]) -> list[Problem]:
     """Every link points to an existing claim, not to itself, at most once."""
-    known = {f"{s.id}-{c.record['id']}" for s in checked for c in s.claims}
+    # A claim's full id is its folder (= statement id, checked elsewhere) and its number.
+    known = {f"{t.folder}-{c['id']}" for t in targets for c in t.claims.data["claims"]}
     problems = []
     for folder in folders:
         doc = folder.claims

@@ -7,6 +7,7 @@ outputs are stale); 2 the command was used wrongly.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -58,25 +59,32 @@ def cmd_build(root: Path, check_only: bool) -> int:
     arrow = build_tables(corpus)
     with locked(root) as work:
         staging = Path(tempfile.mkdtemp(prefix="staging-", dir=work))
-        stage(staging, schema_tables, arrow)
-        if check_only:
-            stale = differences(root, staging)
-            for line in stale:
-                print(f"stale: {line}", file=sys.stderr)
-            if stale:
-                print("The committed data package is not what the records produce: run `make build` and commit.", file=sys.stderr)
-            return 1 if stale else 0
-        errors = verify_staged(staging, arrow)
-        if errors:
-            print("The built packages failed validation; nothing was written:", file=sys.stderr)
-            print("\n".join(f"  {e}" for e in errors), file=sys.stderr)
-            return 3
-        commit(root, work, staging)
+        try:
+            stage(staging, schema_tables, arrow)
+            if check_only:
+                return _report_stale(differences(root, staging))
+            errors = verify_staged(staging, arrow)
+            if errors:
+                print("The built packages failed validation; nothing was written:", file=sys.stderr)
+                print("\n".join(f"  {e}" for e in errors), file=sys.stderr)
+                return 3
+            commit(root, work, staging)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     rows = {name: t.num_rows for name, t in arrow.items()}
     print("built datapackage.json + data/ (CSV) and dist/parquet/ (Parquet):")
     print("  " + ", ".join(f"{name} {n}" for name, n in rows.items()))
     print("\n".join(coverage_lines(corpus)))
     return 0
+
+
+def _report_stale(stale: list[str]) -> int:
+    """Print what build --check found stale; exit status 1 if anything is."""
+    for line in stale:
+        print(f"stale: {line}", file=sys.stderr)
+    if stale:
+        print("The committed data package is not what the records produce: run `make build` and commit.", file=sys.stderr)
+    return 1 if stale else 0
 
 
 def parser() -> argparse.ArgumentParser:
