@@ -60,3 +60,10 @@ def test_occurrences_and_closest_passage() -> None:
     assert occurrences(text, "Mr. President,") == [0, 31]
     hint = closest_passage(text, "Peace is vitall.")
     assert "Peace is vital." in hint and "first difference at character 15" in hint
+
+
+def test_numbers_finds_quantities_and_skips_years_dates_ordinals() -> None:
+    from hrc_corpus.text import numbers
+    text = "1. In 2023, on 14 July, the 53rd session saw 38 meetings, a two-way process, nearly 2,000 outlets, 8.2 million voters and half of them.\n"
+    found = [text[s.start : s.end] for s in numbers(text)]
+    assert found == ["38", "2,000", "8.2", "million", "half"]

@@ -13,7 +13,7 @@ from typing import Any, Iterable
 from .load import Corpus, Document, StatementFolder
 from .problems import Path_, Problem, RecordError, did_you_mean
 from .schema import Schemas
-from .text import Paragraph, Span, closest_passage, normalize, occurrences, paragraphs, sentences
+from .text import Paragraph, Span, closest_passage, normalize, numbers, occurrences, paragraphs, sentences
 
 # Fields whose null needs a reason in null_reasons, per record kind ("a.b" is a nested field).
 NULLABLE = {
@@ -270,6 +270,8 @@ def _statement_claims(folder: StatementFolder, entities: dict[str, Any],
             checked.non_claims.append(Located(span, item, ("non_claims", i)))
     problems += _order_and_overlap(doc, checked)
     problems += _coverage(doc, checked, complete=meta["curation"] == "complete")
+    if meta["curation"] == "complete":
+        problems += _numbers_recorded(doc, checked)
     return (None if problems else checked), problems
 
 
@@ -306,6 +308,25 @@ def _coverage(doc: Document, checked: CheckedStatement, complete: bool) -> list[
             problems.append(Problem(doc.path, 1, 1, "",
                                     f"sentence not accounted for (paragraph {para.index}): {words[:100]!r}; "
                                     "quote it in a claim or list it under non_claims with a reason"))
+    return problems
+
+
+def _numbers_recorded(doc: Document, checked: CheckedStatement) -> list[Problem]:
+    """Every number a claim states is inside one of its quantities (codebook: Quantities)."""
+    recorded = [q.span for qs in checked.quantities.values() for q in qs]
+    outside = [n.span for n in checked.non_claims]
+    problems = []
+    for number in numbers(checked.text):
+        if any(s.start <= number.start and number.end <= s.end for s in recorded + outside):
+            continue
+        words = checked.text[number.start : number.end]
+        claim = next((c for c in checked.claims if c.span.start <= number.start < c.span.end), None)
+        if claim:
+            problems.append(doc.problem(claim.where + ("quantities",) if "quantities" in claim.record else claim.where,
+                                        f"the quote states the number {words!r}, which no quantity records (add it to quantities, codebook §7)"))
+        else:
+            para = checked.paragraph_of(number.start)
+            problems.append(Problem(doc.path, 1, 1, "", f"the number {words!r} (paragraph {para.index}) is in no claim and no non-claim"))
     return problems
 
 

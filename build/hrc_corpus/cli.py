@@ -78,6 +78,28 @@ def cmd_build(root: Path, check_only: bool) -> int:
     return 0
 
 
+def cmd_agreement(root: Path, check_only: bool) -> int:
+    """hrc-corpus agreement [--check]: inter-coder agreement report under reliability/."""
+    from . import agreement
+
+    texts = agreement.texts_of(root)
+    folder = root / "reliability"
+    first = agreement.read_reading(folder / "first-reading", texts)
+    second = agreement.read_reading(folder / "second-reading", texts)
+    published = agreement.read_published(root, texts)
+    main_report = agreement.compare(first, second)
+    versus = {"first reading": agreement.compare(first, published), "second reading": agreement.compare(second, published)}
+    outputs = {folder / "agreement.json": agreement.report_json({"first_vs_second": main_report, "versus_published": versus}),
+               folder / "AGREEMENT.md": agreement.report_markdown(main_report, versus)}
+    if check_only:
+        stale = [str(p.relative_to(root)) for p, text in outputs.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
+        return _report_stale([f"{p}: differs from what the readings produce" for p in stale])
+    for path, text in outputs.items():
+        path.write_text(text, encoding="utf-8")
+    print(outputs[folder / "AGREEMENT.md"])
+    return 0
+
+
 def _report_stale(stale: list[str]) -> int:
     """Print what build --check found stale; exit status 1 if anything is."""
     for line in stale:
@@ -96,6 +118,8 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="check every record; print every problem as path:line:column")
     b = sub.add_parser("build", help="check, then write the CSV and Parquet data packages")
     b.add_argument("--check", action="store_true", help="write nothing; exit 1 if the committed outputs are stale")
+    a = sub.add_parser("agreement", help="inter-coder agreement of the two readings under reliability/")
+    a.add_argument("--check", action="store_true", help="write nothing; exit 1 if the committed report is stale")
     return p
 
 
@@ -106,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return cmd_check(root)
+        if args.command == "agreement":
+            return cmd_agreement(root, args.check)
         return cmd_build(root, args.check)
     except RecordError as exc:
         for problem in exc.problems:

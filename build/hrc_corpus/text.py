@@ -132,3 +132,32 @@ def closest_passage(text: str, quote: str) -> str:
     got = f"{quote[qi]!r} (U+{ord(quote[qi]):04X})"
     want = f"{best[ti]!r} (U+{ord(best[ti]):04X})" if ti < len(best) else "the end of the sentence"
     return f"closest passage: {excerpt!r}; first difference at character {qi + 1} of the quote: quote has {got}, text has {want}"
+
+
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+# Numbers a claim may state: digits, or number words (not "one", which is mostly a pronoun).
+_NUMBER = re.compile(
+    r"\d[\d,.]*\d|\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+    r"hundreds?|thousands?|millions?|billions?|dozens?|half|quarter)\b",
+    re.IGNORECASE,
+)
+# What the codebook says is not a quantity: years, days of a month, ordinals, paragraph numbers,
+# and compounds such as "two-way".
+_NOT_QUANTITY = [
+    re.compile(r"(?<![\d,.])(?:19|20)\d\d(?!\d|[,.]\d|%|\s*percent)"),  # a year
+    re.compile(rf"\b\d{{1,2}}(?=\s+(?:{_MONTHS})\b)|\b(?:{_MONTHS})\s\d{{1,2}}\b"),  # a day of a month
+    re.compile(r"\d+(?=st|nd|rd|th)\b|\d+(?:st|nd|rd|th)\b"),  # ordinal
+    re.compile(r"^\d{1,3}(?=\.\s)", re.MULTILINE),  # paragraph number
+    re.compile(r"\b\w+(?=-way\b)", re.IGNORECASE),
+]
+
+
+def numbers(text: str) -> list[Span]:
+    """Where the text states a number a quantity should record (codebook: Quantities)."""
+    exempt = [Span(m.start(), m.end()) for pattern in _NOT_QUANTITY for m in pattern.finditer(text)]
+    return [
+        Span(m.start(), m.end())
+        for m in _NUMBER.finditer(text)
+        if not any(e.start <= m.start() and m.end() <= e.end for e in exempt)
+    ]
