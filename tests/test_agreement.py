@@ -25,7 +25,14 @@ def test_spans_match_one_to_one_best_first() -> None:
     assert match(first, second) == [(0, 0)]  # (0, 1) loses to the better pair; nothing overlaps claim 1
 
 
-@pytest.mark.skipif(not (REPO / "reliability/first-reading").is_dir(), reason="no first reading committed yet")
 def test_committed_agreement_report_is_current() -> None:
     result = run_cli("agreement", "--check", root=REPO)
     assert result.returncode == 0, result.stderr
+
+
+def test_readings_are_complete_and_independent_files() -> None:
+    for reading in ("first-reading", "second-reading"):
+        folder = REPO / "reliability" / reading
+        assert sorted(p.name for p in folder.glob("*.yaml")) == sorted(
+            f"{p.name}.yaml" for p in (REPO / "records/statements").iterdir())
+        assert (folder / "NOTES.md").is_file()

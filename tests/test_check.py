@@ -40,6 +40,14 @@ def set_(where: tuple[Any, ...], value: Any, key: bool = False) -> Mutation:
     return mutate
 
 
+def on_first_claim_with(field: str, rest: tuple[Any, ...], value: Any) -> Mutation:
+    """Set a field of the first claim that has `field` (records change as curation goes on)."""
+    def mutate(data: Any) -> tuple[Any, ...]:
+        i = next(i for i, c in enumerate(data["claims"]) if c.get(field))
+        return set_(("claims", i, field) + rest, value)(data)
+    return mutate
+
+
 def delete(where: tuple[Any, ...]) -> Mutation:
     """A mutation that removes one field; the error points at the enclosing record."""
     def mutate(data: Any) -> tuple[Any, ...]:
@@ -76,11 +84,11 @@ CASES = {
     "wrong type": (f"{PRESS}/statement.yaml", set_(("agenda_item",), "four"), "expected a whole number or null"),
     "dangling session": (f"{SPEECH}/statement.yaml", set_(("session",), "HRC99"), "unknown session 'HRC99'"),
     "dangling actor": (f"{SPEECH}/statement.yaml", set_(("speaker",), "sok-chenda"), "unknown actor 'sok-chenda'"),
-    "dangling link": (f"{SPEECH}/claims.yaml", set_(("claims", 0, "links", 0, "to"), "khm-hrc53-2023-07-16-press-release-c999"), "unknown claim"),
+    "dangling link": (f"{SPEECH}/claims.yaml", on_first_claim_with("links", (0, "to"), "khm-hrc53-2023-07-16-press-release-c999"), "unknown claim"),
     "quote not in text": (f"{SPEECH}/claims.yaml", set_(("claims", 0, "quote"), lambda q: q + " And more."), "does not occur in the statement's text"),
     "duplicate claim id": (f"{SPEECH}/claims.yaml", duplicate_claim_id, "duplicate claim id"),
     "duplicate session id": ("records/sessions.yaml", duplicate_session, "duplicate id 'HRC53'"),
-    "as_written outside quote": (f"{SPEECH}/claims.yaml", set_(("claims", 0, "quantities", 0, "as"), "9,282"), "does not occur in the claim's quote"),
+    "as_written outside quote": (f"{SPEECH}/claims.yaml", on_first_claim_with("quantities", (0, "as"), "9,282"), "does not occur in the claim's quote"),
     "impossible date": (f"{PRESS}/statement.yaml", set_(("date",), "2023-02-30"), "not a real calendar date"),
     "date before session": (f"{PRESS}/statement.yaml", set_(("date",), "2023-06-01"), "before session HRC53 starts"),
     "folder and id differ": (f"{PRESS}/statement.yaml", set_(("id",), "khm-hrc53-2023-07-16-press-note"), "differs from its folder name"),

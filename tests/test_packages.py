@@ -154,3 +154,13 @@ def test_an_invalid_output_is_never_committed(repo_copy: Path, monkeypatch: pyte
     assert "nothing was written" in capsys.readouterr().err
     assert (repo_copy / "data/claims.csv").read_bytes() == before
     assert not any((repo_copy / ".hrc-build").glob("staging-*"))
+
+
+def test_readme_counts_match_the_tables() -> None:
+    import re
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `(\w+)` \|.*\| (\d+) \|$", readme, flags=re.MULTILINE))
+    package = descriptor(REPO)
+    assert set(rows) == {r["name"] for r in package["resources"]}
+    for resource in package["resources"]:
+        assert int(rows[resource["name"]]) == len(pd.read_csv(REPO / resource["path"])), resource["name"]

@@ -70,33 +70,34 @@ def match(first: list[Any], second: list[Any], threshold: float = MATCH_AT) -> l
 
 def read_reading(folder: Path, texts: dict[str, str]) -> list[Coded]:
     """Every coded claim of a reading folder (<statement_id>.yaml files), located in the texts."""
-    return read_files({s: folder / f"{s}.yaml" for s in texts}, texts)
+    # The readings were made when quotes matched as plain substrings ("20" inside "2023").
+    return read_files({s: folder / f"{s}.yaml" for s in texts}, texts, whole_words=False)
 
 
 def read_published(root: Path, texts: dict[str, str]) -> list[Coded]:
     """The published (reconciled) claims under records/, as a reading."""
-    return read_files({s: root / STATEMENTS / s / "claims.yaml" for s in texts}, texts)
+    return read_files({s: root / STATEMENTS / s / "claims.yaml" for s in texts}, texts, whole_words=True)
 
 
-def read_files(files: dict[str, Path], texts: dict[str, str]) -> list[Coded]:
+def read_files(files: dict[str, Path], texts: dict[str, str], whole_words: bool) -> list[Coded]:
     """Every coded claim of the given claims files, located in the statements' texts."""
     coded: list[Coded] = []
     for statement, text in sorted(texts.items()):
         path = files[statement]
         data = parse_yaml(path.read_text(encoding="utf-8"), str(path)).data
         for claim in data["claims"]:
-            span = _locate(text, claim["quote"], claim.get("occurrence"))
-            quantities = [(_locate(text, q["as"], q.get("occurrence"), span), q["value"], q["unit"], q["qualifier"])
+            span = _locate(text, claim["quote"], claim.get("occurrence"), whole_words)
+            quantities = [(_locate(text, q["as"], q.get("occurrence"), whole_words, span), q["value"], q["unit"], q["qualifier"])
                           for q in claim.get("quantities") or []]
-            mentions = [_locate(text, m["as"], m.get("occurrence"), span) for m in claim.get("entities") or []]
+            mentions = [_locate(text, m["as"], m.get("occurrence"), whole_words, span) for m in claim.get("entities") or []]
             coded.append(Coded(statement, span, {k: claim[k] for k in LABELS}, list(claim["topics"]), quantities, mentions))
     return coded
 
 
-def _locate(text: str, words: str, occurrence: int | None, within: Span | None = None) -> Span:
+def _locate(text: str, words: str, occurrence: int | None, whole_words: bool, within: Span | None = None) -> Span:
     """The span of words in text (or within a span), by occurrence number."""
     lo, hi = (within.start, within.end) if within else (0, len(text))
-    found = occurrences(text, words, lo, hi)
+    found = occurrences(text, words, lo, hi, whole_words=whole_words)
     if not found:
         raise ValueError(f"{words!r} not found")
     at = found[(occurrence or 1) - 1]

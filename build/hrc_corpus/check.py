@@ -211,7 +211,7 @@ def _find(doc: Document, text: str, words: str, occurrence: int | None, where: P
           within: Span | None = None, what: str = "the quote") -> tuple[Span | None, list[Problem]]:
     """Where words occur in text (or in a span of it), honouring an occurrence number."""
     lo, hi = (within.start, within.end) if within else (0, len(text))
-    found = occurrences(text, words, lo, hi)
+    found = occurrences(text, words, lo, hi, whole_words=True)
     if not found:
         if within:
             return None, [doc.problem(where, f"{words!r} does not occur in the claim's quote (expected the words exactly as in the quote)")]
@@ -220,7 +220,7 @@ def _find(doc: Document, text: str, words: str, occurrence: int | None, where: P
         return None, [doc.problem(where, f"{words!r} occurs {len(found)} times in {'the quote' if within else 'the text'}; add occurrence: 1 to {len(found)} to say which")]
     n = occurrence or 1
     if n > len(found):
-        return None, [doc.problem(where + ("occurrence",), f"occurrence {n} asked for, but the words occur {len(found)} time(s)")]
+        return None, [doc.problem(where[:-1] + ("occurrence",), f"occurrence {n} asked for, but the words occur {len(found)} time(s)")]
     return Span(found[n - 1], found[n - 1] + len(words)), []
 
 
@@ -253,6 +253,8 @@ def _statement_claims(folder: StatementFolder, entities: dict[str, Any],
                 item_span, found = _find(doc, text, item[key], item.get("occurrence"), where + (kind, j, key), within=span)
                 problems += found
                 if item_span:
+                    if located and item_span.start < located[-1].span.start:
+                        problems.append(doc.problem(where + (kind, j), f"{kind} are listed in the order they appear in the quote; this one comes before {located[-1].record[key]!r}"))
                     located.append(Located(item_span, item, where + (kind, j)))
             store[claim["id"]] = located
         for j, quantity in enumerate(claim.get("quantities", [])):
@@ -270,7 +272,7 @@ def _statement_claims(folder: StatementFolder, entities: dict[str, Any],
             checked.non_claims.append(Located(span, item, ("non_claims", i)))
     problems += _order_and_overlap(doc, checked)
     problems += _coverage(doc, checked, complete=meta["curation"] == "complete")
-    if meta["curation"] == "complete":
+    if meta["curation"] == "complete" and not problems:  # a quantity that was not found would be reported twice
         problems += _numbers_recorded(doc, checked)
     return (None if problems else checked), problems
 

@@ -102,15 +102,27 @@ def sentences(text: str) -> list[Span]:
     return found
 
 
-def occurrences(text: str, words: str, start: int = 0, end: int | None = None) -> list[int]:
-    """Every offset at which `words` occurs in text[start:end] (overlapping occurrences too)."""
+def occurrences(text: str, words: str, start: int = 0, end: int | None = None, whole_words: bool = False) -> list[int]:
+    """Every offset at which `words` occurs in text[start:end] (overlapping occurrences too).
+
+    With whole_words, an occurrence must not continue a word or number on either side:
+    "20" is not found inside "2023", nor "nine" inside "ninety".
+    """
     end = len(text) if end is None else end
     found: list[int] = []
     at = text.find(words, start, end)
     while at != -1:
-        found.append(at)
+        if not whole_words or _stands_alone(text, at, at + len(words)):
+            found.append(at)
         at = text.find(words, at + 1, end)
     return found
+
+
+def _stands_alone(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] neither continues the word before it nor runs into the one after."""
+    before = start > 0 and text[start - 1].isalnum() and text[start].isalnum()
+    after = end < len(text) and text[end].isalnum() and text[end - 1].isalnum()
+    return not (before or after)
 
 
 def closest_passage(text: str, quote: str) -> str:
