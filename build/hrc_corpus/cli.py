@@ -1,7 +1,8 @@
 """The hrc-corpus command: check the records, build the data packages.
 
 Exit codes: 0 success; 1 the records have problems (or, with build --check, the committed
-outputs are stale); 2 the command was used wrongly.
+outputs are stale; with docs --check, the data dictionary is stale);
+2 the command was used wrongly.
 """
 
 from __future__ import annotations
@@ -79,6 +80,20 @@ def cmd_build(root: Path, check_only: bool) -> int:
     return 0
 
 
+def cmd_docs(root: Path, check_only: bool) -> int:
+    """hrc-corpus docs [--check]."""
+    from . import docs
+
+    if check_only:
+        if docs.is_stale(root):
+            print(f"stale: {docs.DICTIONARY.as_posix()} is not what schema/ gives: run `hrc-corpus docs` and commit.",
+                  file=sys.stderr)
+            return 1
+        return 0
+    print(f"wrote {docs.write(root).relative_to(root).as_posix()}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     p = argparse.ArgumentParser(prog="hrc-corpus", description=__doc__.splitlines()[0])
@@ -88,6 +103,8 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="check every record; print every problem as path:line:column")
     b = sub.add_parser("build", help="check, then write the CSV and Parquet data packages")
     b.add_argument("--check", action="store_true", help="write nothing; exit 1 if the committed outputs are stale")
+    d = sub.add_parser("docs", help="write docs/data-dictionary.md from schema/")
+    d.add_argument("--check", action="store_true", help="write nothing; exit 1 if docs/data-dictionary.md is stale")
     return p
 
 
@@ -98,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return cmd_check(root)
+        if args.command == "docs":
+            return cmd_docs(root, args.check)
         return cmd_build(root, args.check)
     except RecordError as exc:
         for problem in exc.problems:
