@@ -50,6 +50,19 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+# Besides COPIED, what `hrc-corpus release` reads. Not CHANGELOG.md or releases/: a copy releases
+# the current version afresh, whatever the repository has recorded.
+RELEASE_INPUTS = ("CITATION.cff", ".zenodo.json")
+
+
+def copy_for_release(dest: Path) -> Path:
+    """A copy of the repository that can be released: records, outputs and citation metadata."""
+    copy_repo(dest)
+    for name in RELEASE_INPUTS:
+        shutil.copy2(REPO / name, dest / name)
+    return dest
+
+
 def hrc(root: Path, *args: str) -> tuple[int, str]:
     """Run `hrc-corpus` in this process (much faster than a subprocess); return its exit code and stderr."""
     from hrc_corpus.cli import main
@@ -58,3 +71,14 @@ def hrc(root: Path, *args: str) -> tuple[int, str]:
     with redirect_stdout(out), redirect_stderr(err):
         code = main(["--root", str(root), *args])
     return code, err.getvalue()
+
+
+@pytest.fixture(scope="session")
+def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The release folder of a repository copy built and released once per session (do not modify it)."""
+    root = copy_for_release(tmp_path_factory.mktemp("released") / "repo")
+    for command in ("build", "release"):  # build too, so the copy also has dist/parquet/ as a checkout would
+        code, err = hrc(root, command)
+        assert code == 0, err
+    (folder,) = (root / "dist").glob("cambodia-hrc-statements-*")
+    return folder
