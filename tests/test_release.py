@@ -229,3 +229,14 @@ def test_zenodo_metadata_matches_the_package() -> None:
     assert meta["title"] == package["title"] and meta["license"] == package["licenses"][0]["name"].lower()
     assert meta["keywords"] == package["keywords"] and meta["creators"]
     assert "http" not in json.dumps(meta) and "doi" not in meta
+
+
+def test_ci_release_workflow_runs_the_local_script() -> None:
+    workflow = yaml.safe_load((REPO / ".github/workflows/release.yml").read_text())
+    assert workflow[True]["push"]["tags"] == ["v*"]  # YAML reads the key `on` as true
+    runs = [step.get("run", "") for step in workflow["jobs"]["release"]["steps"]]
+    assert runs[2:5] == ["make build", "make test", 'bash .ci/release "$GITHUB_REF_NAME"']
+    assert "gh release create" in runs[5]
+    subprocess.run(["bash", "-n", str(REPO / ".ci/release")], check=True)
+    dry = subprocess.run(["make", "-n", "release"], cwd=REPO, capture_output=True, text=True, check=True)
+    assert "hrc-corpus release" in dry.stdout
