@@ -166,12 +166,19 @@ def _local_reader(source: str | os.PathLike[str] | None) -> Reader:
 
 def _zip_reader(path: Path) -> Reader:
     """Read files of a zipped package (its descriptor may sit in one top folder)."""
-    archive = zipfile.ZipFile(path)
-    tops = sorted((n for n in archive.namelist() if PurePosixPath(n).name == DESCRIPTOR), key=lambda n: n.count("/"))
+    with zipfile.ZipFile(path) as archive:  # packages are small: read once, keep no file open
+        members = {info.filename: archive.read(info) for info in archive.infolist() if not info.is_dir()}
+    tops = sorted((n for n in members if PurePosixPath(n).name == DESCRIPTOR), key=lambda n: n.count("/"))
     if not tops:
         raise DatasetError(f"{path} holds no {DESCRIPTOR}")
     prefix = tops[0].removesuffix(DESCRIPTOR)
-    return lambda rel: archive.read(prefix + rel)
+
+    def read(rel: str) -> bytes:
+        if prefix + rel not in members:
+            raise DatasetError(f"{path} has no {prefix + rel}")
+        return members[prefix + rel]
+
+    return read
 
 
 def _remote_reader(url: str, version: str | None, cache: str | os.PathLike[str] | None) -> Reader:
