@@ -1,7 +1,8 @@
 """The hrc-corpus command: check the records, build the data packages.
 
 Exit codes: 0 success; 1 the records have problems (or, with build --check, the committed
-outputs are stale); 2 the command was used wrongly.
+outputs are stale; with docs --check, the data dictionary is stale; a release was refused);
+2 the command was used wrongly.
 """
 
 from __future__ import annotations
@@ -109,6 +110,34 @@ def _report_stale(stale: list[str]) -> int:
     return 1 if stale else 0
 
 
+def cmd_docs(root: Path, check_only: bool) -> int:
+    """hrc-corpus docs [--check]."""
+    from . import docs
+
+    if check_only:
+        if docs.is_stale(root):
+            print(f"stale: {docs.DICTIONARY.as_posix()} is not what schema/ gives: run `hrc-corpus docs` and commit.",
+                  file=sys.stderr)
+            return 1
+        return 0
+    print(f"wrote {docs.write(root).relative_to(root).as_posix()}")
+    return 0
+
+
+def cmd_release(root: Path, frozen: bool) -> int:
+    """hrc-corpus release [--frozen]."""
+    from .release import ReleaseError, make_release
+
+    try:
+        folder = make_release(root, run_check(root), frozen=frozen)
+    except ReleaseError as exc:
+        print(f"release refused: {exc}", file=sys.stderr)
+        return 1
+    print(f"released {folder.relative_to(root).as_posix()}/:")
+    print("\n".join(f"  {p.name}" for p in sorted(folder.iterdir())))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     p = argparse.ArgumentParser(prog="hrc-corpus", description=__doc__.splitlines()[0])
@@ -120,6 +149,11 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--check", action="store_true", help="write nothing; exit 1 if the committed outputs are stale")
     a = sub.add_parser("agreement", help="inter-coder agreement of the two readings under reliability/")
     a.add_argument("--check", action="store_true", help="write nothing; exit 1 if the committed report is stale")
+    d = sub.add_parser("docs", help="write docs/data-dictionary.md from schema/")
+    d.add_argument("--check", action="store_true", help="write nothing; exit 1 if docs/data-dictionary.md is stale")
+    r = sub.add_parser("release", help="write dist/<name>-<version>/: zips, loose tables, notes, SHA256SUMS")
+    r.add_argument("--frozen", action="store_true",
+                   help="for CI: change nothing committed; refuse a version not already recorded in releases/")
     return p
 
 
@@ -132,12 +166,19 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_check(root)
         if args.command == "agreement":
             return cmd_agreement(root, args.check)
+        if args.command == "docs":
+            return cmd_docs(root, args.check)
+        if args.command == "release":
+            return cmd_release(root, args.frozen)
         return cmd_build(root, args.check)
     except RecordError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         print(f"{len(exc.problems)} problem(s); nothing was written.", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into `head`: not an error of the records
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":
