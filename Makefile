@@ -17,6 +17,11 @@ test: $(STAMP)
 check: $(STAMP)
 	$(BIN)/hrc-corpus check
 
+# Versioned release files in dist/<name>-<version>/ (see build/hrc_corpus/release.py).
+.PHONY: release
+release: $(STAMP)
+	$(BIN)/hrc-corpus release
+
 env: $(STAMP)
 
 # The stamp depends on the lock file, so a changed pin reinstalls.

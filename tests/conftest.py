@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import sys
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
@@ -46,3 +48,37 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_cli("build", root=root)
     assert result.returncode == 0, result.stderr
     return root
+
+
+# Besides COPIED, what `hrc-corpus release` reads. Not CHANGELOG.md or releases/: a copy releases
+# the current version afresh, whatever the repository has recorded.
+RELEASE_INPUTS = ("CITATION.cff", ".zenodo.json")
+
+
+def copy_for_release(dest: Path) -> Path:
+    """A copy of the repository that can be released: records, outputs and citation metadata."""
+    copy_repo(dest)
+    for name in RELEASE_INPUTS:
+        shutil.copy2(REPO / name, dest / name)
+    return dest
+
+
+def hrc(root: Path, *args: str) -> tuple[int, str]:
+    """Run `hrc-corpus` in this process (much faster than a subprocess); return its exit code and stderr."""
+    from hrc_corpus.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(["--root", str(root), *args])
+    return code, err.getvalue()
+
+
+@pytest.fixture(scope="session")
+def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The release folder of a repository copy built and released once per session (do not modify it)."""
+    root = copy_for_release(tmp_path_factory.mktemp("released") / "repo")
+    for command in ("build", "release"):  # build too, so the copy also has dist/parquet/ as a checkout would
+        code, err = hrc(root, command)
+        assert code == 0, err
+    (folder,) = (root / "dist").glob("cambodia-hrc-statements-*")
+    return folder

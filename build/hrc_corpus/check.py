@@ -13,7 +13,7 @@ from typing import Any, Iterable
 from .load import Corpus, Document, StatementFolder
 from .problems import Path_, Problem, RecordError, did_you_mean
 from .schema import Schemas
-from .text import Paragraph, Span, closest_passage, normalize, occurrences, paragraphs, sentences
+from .text import Paragraph, Span, closest_passage, normalize, numbers, occurrences, paragraphs, sentences
 
 # Fields whose null needs a reason in null_reasons, per record kind ("a.b" is a nested field).
 NULLABLE = {
@@ -76,11 +76,15 @@ def check_corpus(corpus: Corpus, schemas: Schemas) -> CheckedCorpus:
         problems += _schema_problems(schemas, kind, doc)
     shape_ok = {id(d) for d in (corpus.sessions, corpus.actors, corpus.entities) if not _has(problems, d)}
     statement_ok: list[StatementFolder] = []
+    claims_ok: list[StatementFolder] = []  # link targets: claims files of the right shape, even if their statement.yaml is not
     for folder in corpus.statements:
-        found = _schema_problems(schemas, "statement", folder.meta) + _schema_problems(schemas, "claims", folder.claims)
-        problems += found
-        if not found:
-            statement_ok.append(folder)
+        meta_found = _schema_problems(schemas, "statement", folder.meta)
+        claims_found = _schema_problems(schemas, "claims", folder.claims)
+        problems += meta_found + claims_found
+        if not claims_found:
+            claims_ok.append(folder)
+            if not meta_found:
+                statement_ok.append(folder)
     # Cross-record rules run on the records whose shape is right, so each message is about one mistake.
     sessions = _index(corpus.sessions, problems) if id(corpus.sessions) in shape_ok else {}
     actors = _index(corpus.actors, problems) if id(corpus.actors) in shape_ok else {}
@@ -106,7 +110,7 @@ def check_corpus(corpus: Corpus, schemas: Schemas) -> CheckedCorpus:
         problems += result[1]
         if result[0]:
             checked.append(result[0])
-    problems += _links(statement_ok, {f.folder for f in corpus.statements} - {f.folder for f in statement_ok})
+    problems += _links(statement_ok, claims_ok, {f.folder for f in corpus.statements} - {f.folder for f in claims_ok})
     if problems:
         raise RecordError(problems)
     return CheckedCorpus(corpus.sessions.data, corpus.actors.data, corpus.entities.data,
@@ -207,7 +211,7 @@ def _find(doc: Document, text: str, words: str, occurrence: int | None, where: P
           within: Span | None = None, what: str = "the quote") -> tuple[Span | None, list[Problem]]:
     """Where words occur in text (or in a span of it), honouring an occurrence number."""
     lo, hi = (within.start, within.end) if within else (0, len(text))
-    found = occurrences(text, words, lo, hi)
+    found = occurrences(text, words, lo, hi, whole_words=True)
     if not found:
         if within:
             return None, [doc.problem(where, f"{words!r} does not occur in the claim's quote (expected the words exactly as in the quote)")]
@@ -249,6 +253,8 @@ def _statement_claims(folder: StatementFolder, entities: dict[str, Any],
                 item_span, found = _find(doc, text, item[key], item.get("occurrence"), where + (kind, j, key), within=span)
                 problems += found
                 if item_span:
+                    if located and item_span.start < located[-1].span.start:
+                        problems.append(doc.problem(where + (kind, j), f"{kind} are listed in the order they appear in the quote; this one comes before {located[-1].record[key]!r}"))
                     located.append(Located(item_span, item, where + (kind, j)))
             store[claim["id"]] = located
         for j, quantity in enumerate(claim.get("quantities", [])):
@@ -266,6 +272,8 @@ def _statement_claims(folder: StatementFolder, entities: dict[str, Any],
             checked.non_claims.append(Located(span, item, ("non_claims", i)))
     problems += _order_and_overlap(doc, checked)
     problems += _coverage(doc, checked, complete=meta["curation"] == "complete")
+    if meta["curation"] == "complete" and not problems:  # a quantity that was not found would be reported twice
+        problems += _numbers_recorded(doc, checked)
     return (None if problems else checked), problems
 
 
@@ -305,11 +313,32 @@ def _coverage(doc: Document, checked: CheckedStatement, complete: bool) -> list[
     return problems
 
 
-def _links(folders: list[StatementFolder], unchecked: set[str]) -> list[Problem]:
+def _numbers_recorded(doc: Document, checked: CheckedStatement) -> list[Problem]:
+    """Every number a claim states is inside one of its quantities (codebook: Quantities)."""
+    recorded = [q.span for qs in checked.quantities.values() for q in qs]
+    outside = [n.span for n in checked.non_claims]
+    problems = []
+    for number in numbers(checked.text):
+        if any(s.start <= number.start and number.end <= s.end for s in recorded + outside):
+            continue
+        words = checked.text[number.start : number.end]
+        claim = next((c for c in checked.claims if c.span.start <= number.start < c.span.end), None)
+        if claim:
+            problems.append(doc.problem(claim.where + ("quantities",) if "quantities" in claim.record else claim.where,
+                                        f"the quote states the number {words!r}, which no quantity records (add it to quantities, codebook §7)"))
+        else:
+            para = checked.paragraph_of(number.start)
+            problems.append(Problem(doc.path, 1, 1, "", f"the number {words!r} (paragraph {para.index}) is in no claim and no non-claim"))
+    return problems
+
+
+def _links(folders: list[StatementFolder], targets: list[StatementFolder], unchecked: set[str]) -> list[Problem]:
     """Every link points to an existing claim, not to itself, at most once."""
-    # Claims as declared (a claim whose quote has a problem still exists), and no verdict on links
-    # into a statement whose files failed the schema: that would be a second message for one mistake.
-    known = {f"{f.meta.data['id']}-{c['id']}" for f in folders for c in f.claims.data["claims"]}
+    # A claim's full id is its folder (= statement id, checked elsewhere) and its number; where
+    # statement.yaml is valid, its id counts too, so a misnamed folder is reported once, at its id.
+    # Links into a claims file that failed the schema are not judged: one mistake, one message.
+    known = {f"{t.folder}-{c['id']}" for t in targets for c in t.claims.data["claims"]}
+    known |= {f"{f.meta.data['id']}-{c['id']}" for f in folders for c in f.claims.data["claims"]}
     problems = []
     for folder in folders:
         doc = folder.claims

@@ -1,12 +1,14 @@
 """The hrc-corpus command: check the records, build the data packages.
 
 Exit codes: 0 success; 1 the records have problems (or, with build --check, the committed
-outputs are stale); 2 the command was used wrongly.
+outputs are stale; with docs --check, the data dictionary is stale; a release was refused);
+2 the command was used wrongly.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -59,24 +61,81 @@ def cmd_build(root: Path, check_only: bool) -> int:
     arrow = build_tables(corpus)
     with locked(root) as work:
         staging = Path(tempfile.mkdtemp(prefix="staging-", dir=work))
-        stage(staging, schema_tables, arrow)
-        if check_only:
-            stale = differences(root, staging)
-            for line in stale:
-                print(f"stale: {line}", file=sys.stderr)
-            if stale:
-                print("The committed data package is not what the records produce: run `make build` and commit.", file=sys.stderr)
-            return 1 if stale else 0
-        errors = verify_staged(staging, arrow)
-        if errors:
-            print("The built packages failed validation; nothing was written:", file=sys.stderr)
-            print("\n".join(f"  {e}" for e in errors), file=sys.stderr)
-            return 3
-        commit(root, work, staging)
+        try:
+            stage(staging, schema_tables, arrow)
+            if check_only:
+                return _report_stale(differences(root, staging))
+            errors = verify_staged(staging, arrow)
+            if errors:
+                print("The built packages failed validation; nothing was written:", file=sys.stderr)
+                print("\n".join(f"  {e}" for e in errors), file=sys.stderr)
+                return 3
+            commit(root, work, staging)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     rows = {name: t.num_rows for name, t in arrow.items()}
     print("built datapackage.json + data/ (CSV) and dist/parquet/ (Parquet):")
     print("  " + ", ".join(f"{name} {n}" for name, n in rows.items()))
     print("\n".join(coverage_lines(corpus)))
+    return 0
+
+
+def cmd_agreement(root: Path, check_only: bool) -> int:
+    """hrc-corpus agreement [--check]: inter-coder agreement report under reliability/."""
+    from . import agreement
+
+    texts = agreement.texts_of(root)
+    folder = root / "reliability"
+    first = agreement.read_reading(folder / "first-reading", texts)
+    second = agreement.read_reading(folder / "second-reading", texts)
+    published = agreement.read_published(root, texts)
+    main_report = agreement.compare(first, second)
+    versus = {"first reading": agreement.compare(first, published), "second reading": agreement.compare(second, published)}
+    outputs = {folder / "agreement.json": agreement.report_json({"first_vs_second": main_report, "versus_published": versus}),
+               folder / "AGREEMENT.md": agreement.report_markdown(main_report, versus)}
+    if check_only:
+        stale = [str(p.relative_to(root)) for p, text in outputs.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
+        return _report_stale([f"{p}: differs from what the readings produce" for p in stale])
+    for path, text in outputs.items():
+        path.write_text(text, encoding="utf-8")
+    print(outputs[folder / "AGREEMENT.md"])
+    return 0
+
+
+def _report_stale(stale: list[str]) -> int:
+    """Print what build --check found stale; exit status 1 if anything is."""
+    for line in stale:
+        print(f"stale: {line}", file=sys.stderr)
+    if stale:
+        print("The committed data package is not what the records produce: run `make build` and commit.", file=sys.stderr)
+    return 1 if stale else 0
+
+
+def cmd_docs(root: Path, check_only: bool) -> int:
+    """hrc-corpus docs [--check]."""
+    from . import docs
+
+    if check_only:
+        if docs.is_stale(root):
+            print(f"stale: {docs.DICTIONARY.as_posix()} is not what schema/ gives: run `hrc-corpus docs` and commit.",
+                  file=sys.stderr)
+            return 1
+        return 0
+    print(f"wrote {docs.write(root).relative_to(root).as_posix()}")
+    return 0
+
+
+def cmd_release(root: Path, frozen: bool) -> int:
+    """hrc-corpus release [--frozen]."""
+    from .release import ReleaseError, make_release
+
+    try:
+        folder = make_release(root, run_check(root), frozen=frozen)
+    except ReleaseError as exc:
+        print(f"release refused: {exc}", file=sys.stderr)
+        return 1
+    print(f"released {folder.relative_to(root).as_posix()}/:")
+    print("\n".join(f"  {p.name}" for p in sorted(folder.iterdir())))
     return 0
 
 
@@ -89,6 +148,13 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="check every record; print every problem as path:line:column")
     b = sub.add_parser("build", help="check, then write the CSV and Parquet data packages")
     b.add_argument("--check", action="store_true", help="write nothing; exit 1 if the committed outputs are stale")
+    a = sub.add_parser("agreement", help="inter-coder agreement of the two readings under reliability/")
+    a.add_argument("--check", action="store_true", help="write nothing; exit 1 if the committed report is stale")
+    d = sub.add_parser("docs", help="write docs/data-dictionary.md from schema/")
+    d.add_argument("--check", action="store_true", help="write nothing; exit 1 if docs/data-dictionary.md is stale")
+    r = sub.add_parser("release", help="write dist/<name>-<version>/: zips, loose tables, notes, SHA256SUMS")
+    r.add_argument("--frozen", action="store_true",
+                   help="for CI: change nothing committed; refuse a version not already recorded in releases/")
     return p
 
 
@@ -99,12 +165,21 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return cmd_check(root)
+        if args.command == "agreement":
+            return cmd_agreement(root, args.check)
+        if args.command == "docs":
+            return cmd_docs(root, args.check)
+        if args.command == "release":
+            return cmd_release(root, args.frozen)
         return cmd_build(root, args.check)
     except RecordError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         print(f"{len(exc.problems)} problem(s); nothing was written.", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into `head`: not an error of the records
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

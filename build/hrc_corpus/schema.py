@@ -152,11 +152,14 @@ def _explain(error: ValidationError) -> Iterator[tuple[Path_, bool, str]]:
         shown = ", ".join(terms) if len(terms) <= 12 else ", ".join(terms[:12]) + ", ..."
         yield where, False, f"{value!r} is not a {vocab.lower()} (expected one of: {shown}){did_you_mean(value, terms)}"
     elif kind in ("anyOf", "oneOf"):
-        # A nullable field or a choice: explain the branch that fits the value's type best.
-        branches = [e for e in error.context if e.validator != "type" or value is None] or list(error.context)
-        non_null = [e for e in branches if not (e.validator == "type" and e.validator_value == "null")]
-        best = min(non_null or branches, key=lambda e: len(e.absolute_path) * -1)
-        yield from _explain(best)
+        # A nullable field or a choice: explain the deepest error of a branch that is not "null".
+        nullable = any(b.get("type") == "null" for b in schema.get(kind, []))
+        non_null = [e for e in error.context if not (e.validator == "type" and e.validator_value == "null")]
+        best = max(non_null or list(error.context), key=lambda e: len(e.absolute_path))
+        for place, about_key, message in _explain(best):
+            if nullable and best.validator == "type" and message.startswith("expected "):
+                message = message.replace(", got", " or null, got", 1)
+            yield place, about_key, message
     elif kind == "required":
         for name in error.validator_value:
             if isinstance(value, dict) and name not in value:

@@ -102,15 +102,27 @@ def sentences(text: str) -> list[Span]:
     return found
 
 
-def occurrences(text: str, words: str, start: int = 0, end: int | None = None) -> list[int]:
-    """Every offset at which `words` occurs in text[start:end] (overlapping occurrences too)."""
+def occurrences(text: str, words: str, start: int = 0, end: int | None = None, whole_words: bool = False) -> list[int]:
+    """Every offset at which `words` occurs in text[start:end] (overlapping occurrences too).
+
+    With whole_words, an occurrence must not continue a word or number on either side:
+    "20" is not found inside "2023", nor "nine" inside "ninety".
+    """
     end = len(text) if end is None else end
     found: list[int] = []
     at = text.find(words, start, end)
     while at != -1:
-        found.append(at)
+        if not whole_words or _stands_alone(text, at, at + len(words)):
+            found.append(at)
         at = text.find(words, at + 1, end)
     return found
+
+
+def _stands_alone(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] neither continues the word before it nor runs into the one after."""
+    before = start > 0 and text[start - 1].isalnum() and text[start].isalnum()
+    after = end < len(text) and text[end].isalnum() and text[end - 1].isalnum()
+    return not (before or after)
 
 
 def closest_passage(text: str, quote: str) -> str:
@@ -132,3 +144,32 @@ def closest_passage(text: str, quote: str) -> str:
     got = f"{quote[qi]!r} (U+{ord(quote[qi]):04X})"
     want = f"{best[ti]!r} (U+{ord(best[ti]):04X})" if ti < len(best) else "the end of the sentence"
     return f"closest passage: {excerpt!r}; first difference at character {qi + 1} of the quote: quote has {got}, text has {want}"
+
+
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+# Numbers a claim may state: digits, or number words (not "one", which is mostly a pronoun).
+_NUMBER = re.compile(
+    r"\d[\d,.]*\d|\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+    r"hundreds?|thousands?|millions?|billions?|dozens?|half|quarter)\b",
+    re.IGNORECASE,
+)
+# What the codebook says is not a quantity: years, days of a month, ordinals, paragraph numbers,
+# and compounds such as "two-way".
+_NOT_QUANTITY = [
+    re.compile(r"(?<![\d,.])(?:19|20)\d\d(?!\d|[,.]\d|%|\s*percent)"),  # a year
+    re.compile(rf"\b\d{{1,2}}(?=\s+(?:{_MONTHS})\b)|\b(?:{_MONTHS})\s\d{{1,2}}\b"),  # a day of a month
+    re.compile(r"\d+(?=st|nd|rd|th)\b|\d+(?:st|nd|rd|th)\b"),  # ordinal
+    re.compile(r"^\d{1,3}(?=\.\s)", re.MULTILINE),  # paragraph number
+    re.compile(r"\b\w+(?=-way\b)", re.IGNORECASE),
+]
+
+
+def numbers(text: str) -> list[Span]:
+    """Where the text states a number a quantity should record (codebook: Quantities)."""
+    exempt = [Span(m.start(), m.end()) for pattern in _NOT_QUANTITY for m in pattern.finditer(text)]
+    return [
+        Span(m.start(), m.end())
+        for m in _NUMBER.finditer(text)
+        if not any(e.start <= m.start() and m.end() <= e.end for e in exempt)
+    ]
