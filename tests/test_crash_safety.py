@@ -159,7 +159,8 @@ def test_concurrent_builds_do_not_corrupt_each_other(versions: tuple[Path, dict[
 
 
 def test_journal_left_by_a_kill_is_completed_by_check(versions: tuple[Path, dict[str, dict[str, str]], float], tmp_path: Path) -> None:
-    """A commit stopped between two renames (the worst moment) is finished by the next command."""
+    """A commit stopped between two renames (the worst moment) by an exception, as Ctrl-C raises,
+    keeps its staged files and is finished by the next command."""
     pristine, sets, _ = versions
     copy = fresh(pristine, tmp_path)
     set_records(copy, "B")

@@ -20,7 +20,7 @@ from .problems import RecordError
 from .schema import Schemas
 from .tableschema import tables
 from .tables import build_tables
-from .write import commit, differences, locked, recover_pending, stage, verify_staged
+from .write import JOURNAL, commit, differences, locked, recover_pending, stage, verify_staged
 
 
 def default_root() -> Path:
@@ -72,7 +72,8 @@ def cmd_build(root: Path, check_only: bool) -> int:
                 return 3
             commit(root, work, staging)
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            if not (work / JOURNAL).exists():  # past the commit point, the staged files are the journal's to move
+                shutil.rmtree(staging, ignore_errors=True)
     rows = {name: t.num_rows for name, t in arrow.items()}
     print("built datapackage.json + data/ (CSV) and dist/parquet/ (Parquet):")
     print("  " + ", ".join(f"{name} {n}" for name, n in rows.items()))
