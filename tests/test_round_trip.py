@@ -89,14 +89,20 @@ def pick_spans(draw: Callable[..., Any], text: str, lo: int, hi: int, count: int
             a += 1
         while b > a and text[b - 1].isspace():
             b -= 1
-        if a < b and re.fullmatch(r"\S[^\n\r\u2028\u2029]*\S|\S", text[a:b]) and all(b <= s or a >= e for s, e in spans):
+        if a < b and re.fullmatch(r"\S[^\n\r\u2028\u2029]*\S|\S", text[a:b]) and stands_alone(text, a, b) \
+                and all(b <= s or a >= e for s, e in spans):
             spans.append((a, b))
     return sorted(spans)
 
 
+def stands_alone(text: str, a: int, b: int) -> bool:
+    """Whether text[a:b] starts and ends at word boundaries (quotes are whole words: codebook)."""
+    return not (a > 0 and text[a - 1].isalnum() and text[a].isalnum()) and not (b < len(text) and text[b].isalnum() and text[b - 1].isalnum())
+
+
 def occurrence_of(text: str, words: str, start: int, lo: int, hi: int, draw: Callable[..., Any]) -> int | None:
     """The occurrence number a record needs to point at `start` (None when the words occur once, mostly)."""
-    found = occurrences(text, words, lo, hi)
+    found = occurrences(text, words, lo, hi, whole_words=True)
     n = found.index(start) + 1
     return n if len(found) > 1 or draw(st.integers(0, 4)) == 0 else None
 
