@@ -17,6 +17,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -66,9 +67,12 @@ def wait_for(holds: Callable[[], bool], process: subprocess.Popen[bytes], limit:
     return False
 
 
+_OUTPUT = threading.Lock()  # redirect_stdout swaps sys.stdout for the whole process: one thread at a time
+
+
 def next_command(root: Path) -> None:
     """Run `hrc-corpus check` in-process: the next command, which recovers a half-done commit."""
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    with _OUTPUT, contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         assert main(["--root", str(root), "check"]) == 0
 
 
