@@ -29,7 +29,7 @@ $(STAMP): requirements.lock pyproject.toml
 # Re-resolve the pins from the ranges in pyproject.toml (needs the network).
 lock:
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
-	.venv-lock/bin/pip install --quiet '.[test]'
+	.venv-lock/bin/pip install --quiet '.[test,bench]'
 	{ echo "# Pinned environment: every direct and transitive dependency, exact versions."; \
 	  echo "# Regenerate with: make lock (after editing the ranges in pyproject.toml)."; \
 	  .venv-lock/bin/pip freeze --exclude hrc-corpus; } > requirements.lock

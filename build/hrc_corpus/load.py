@@ -261,8 +261,10 @@ def load_yaml(root: Path, rel: str) -> tuple[Document | None, list[Problem]]:
     text, problems = read_text(root, rel)
     if text is None:
         return None, problems
+    from .fastyaml import load_fast  # imported here: it builds on this module
+
     try:
-        return parse_yaml(text, rel), []
+        return load_fast(text, rel) or parse_yaml(text, rel), []  # the fast path answers as parse_yaml or not at all
     except _YamlProblem as exc:
         return None, [Problem(rel, exc.line, exc.column, "", exc.message)]
 
