@@ -107,6 +107,11 @@ def scalar(value: Any, flow: bool = False) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def _hash_scalar(digest: str) -> str:
+    """A SHA-256 as curators write it: plain, unless it would read as a number (0b..., 0x..., all digits)."""
+    return f'"{digest}"' if re.match(r"^(?:0[xXoObB]|[0-9]+(?:[eE][0-9]+)?$)", digest) else digest
+
+
 def flow_map(record: dict[str, Any]) -> str:
     """A one-line flow mapping, as the curators write quantities and mentions."""
     return "{" + ", ".join(f"{k}: {scalar(v, flow=True)}" for k, v in record.items()) + "}"
@@ -236,7 +241,7 @@ def _statement(rng: random.Random, words: Words, index: int, n_claims: int, sess
             f"speaker_title: {words.phrase(4).title()}", "issuer: kingdom-of-cambodia", "language: en",
             f"curation: {'complete' if complete else 'in_progress'}", "source:",
             f"  file: {date.isoformat()}_hrc{session}_statement-{index:05d}.md",
-            f"  sha256: {hashlib.sha256(source_bytes).hexdigest()}", "  url: null",
+            f"  sha256: {_hash_scalar(hashlib.sha256(source_bytes).hexdigest())}", "  url: null",
             "  received: UTF-8 text converted from the original PDF (with its conversion artifacts)",
             "null_reasons:", "  source.url: No public address of the document is known.", ""]
     assert sentences(text)  # the text splits into sentences the way check.py splits it
@@ -259,7 +264,8 @@ def generate(out: Path, claims: int, seed: int = 1) -> Path:
     # Claims per statement vary (between a fifth and twice the mean) and add up to exactly `claims`.
     weights = [rng.uniform(0.2, 2.0) for _ in range(n_statements)]
     counts = [max(1, int(claims * w / sum(weights))) for w in weights]
-    counts[-1] = max(1, counts[-1] + claims - sum(counts))
+    for i in range(claims - sum(counts)):  # the claims lost to rounding down, one to each statement
+        counts[i % n_statements] += 1
     earlier: list[str] = []
     for index, n in enumerate(counts):
         statement_id, files = _statement(rng, words, index, n, sessions, entities, topics, earlier)

@@ -229,3 +229,19 @@ def test_problems_are_the_reference_ones(generated: Path, tmp_path: Path, monkey
     reference = _problems(root)
     assert fast == reference
     assert len(reference) >= 4
+
+
+def test_coverage_counts_as_the_quadratic_rule(generated: Path) -> None:
+    """The bisection in check._coverage counts the sentences the any()-over-all-spans rule counted."""
+    from hrc_corpus.text import sentences
+
+    corpus = check_corpus(load_corpus(generated), Schemas(REPO / "schema"))
+    for statement in corpus.statements:
+        spans = [x.span for x in statement.claims + statement.non_claims[::2]]  # drop some: uncovered sentences too
+        expected = sum(any(s.start < t.end and t.start < s.end for s in spans) for t in sentences(statement.text))
+        statement.non_claims = statement.non_claims[::2]
+        statement.sentences_covered = 0
+        from hrc_corpus.check import _coverage
+
+        _coverage(statement.folder.claims, statement, complete=False)
+        assert statement.sentences_covered == expected

@@ -14,11 +14,12 @@ from pathlib import Path
 from . import __version__
 from .check import CheckedCorpus, check_corpus
 from .load import load_corpus
+from .parsecache import parse_cache, paused_gc
 from .problems import RecordError
 from .schema import Schemas
 from .tableschema import tables
 from .tables import build_tables
-from .write import commit, differences, locked, stage, verify_staged
+from .write import WORK, commit, differences, locked, stage, verify_staged
 
 
 def default_root() -> Path:
@@ -29,7 +30,8 @@ def default_root() -> Path:
 
 def run_check(root: Path) -> CheckedCorpus:
     """Load and check the records under root (raises RecordError)."""
-    return check_corpus(load_corpus(root), Schemas(root / "schema"))
+    with paused_gc(), parse_cache(root / WORK):  # see parsecache.py
+        return check_corpus(load_corpus(root), Schemas(root / "schema"))
 
 
 def coverage_lines(corpus: CheckedCorpus) -> list[str]:
