@@ -132,8 +132,8 @@ def _plain_is_not_string(text: str) -> bool:
 
 def _vouched(emitted: str) -> bool:
     """Whether every string in rapidyaml's JSON reads the same as load.py would read it."""
-    for match in _doubtful.finditer(emitted):
-        text, is_key = match.group(1), match.group(2)
+    for match in _doubtful.finditer(emitted.encode("utf-8")):  # bytes: RE2 need not map offsets back to characters
+        text, is_key = match.group(1).decode("utf-8"), match.group(2)
         if _plain_reads_as_itself(text):
             continue  # plain or quoted, the reference loader reads this text as itself
         if is_key or not _plain_is_not_string(text):
