@@ -1,12 +1,13 @@
 # Two commands set up a fresh machine (Python 3.11 and make):
 #   make build   create .venv from requirements.lock, then build the data packages
 #   make test    run the tests (creates .venv first if needed)
+#   make bench   the benchmark of docs/performance.md
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test check env lock clean
+.PHONY: build test check env lock clean bench
 
 build: $(STAMP)
 	$(BIN)/hrc-corpus build
@@ -18,6 +19,11 @@ check: $(STAMP)
 	$(BIN)/hrc-corpus check
 
 env: $(STAMP)
+
+# Time every stage at 1k, 10k and 100k synthetic claims against the floor and the peers
+# (takes several minutes; corpora and results go to .hrc-build/bench/). Not part of `make test`.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
 
 # The stamp depends on the lock file, so a changed pin reinstalls.
 $(STAMP): requirements.lock pyproject.toml

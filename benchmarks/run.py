@@ -25,6 +25,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -67,13 +68,15 @@ sys.exit(0 if report.valid else 1)
 
 def measure(cmd: list[str], cwd: Path | None = None) -> dict[str, Any]:
     """Run a command; its wall time, CPU time (user + system) and peak resident memory."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    out, err = proc.stdout.read(), proc.stderr.read()  # type: ignore[union-attr]
-    proc.stdout.close(), proc.stderr.close()  # type: ignore[union-attr, func-returns-value]
-    code = os.waitstatus_to_exitcode(status)
+    with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:  # files: a full pipe would block the child
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=stdout, stderr=stderr)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped by wait4: tell Popen, so it does not wait again
+        stdout.seek(0), stderr.seek(0)  # type: ignore[func-returns-value]
+        out, err = stdout.read(), stderr.read()
+    code = proc.returncode
     if code != 0:
         raise RuntimeError(f"{' '.join(map(str, cmd))} exited {code}:\n{err.decode()[-2000:]}")
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024,

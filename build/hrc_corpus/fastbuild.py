@@ -36,8 +36,9 @@ import pyarrow as pa
 
 from . import __version__
 from .check import CheckedCorpus, _schema_problems, _statement_claims, _statement_meta, check_corpus
+from .fastyaml import load_fast
 from .load import (ACTORS_FILE, CLAIMS_FILE, ENTITIES_FILE, MAX_BYTES, SESSIONS_FILE, SOURCE_FILE, STATEMENT_FILE,
-                   STATEMENTS, Corpus, StatementFolder, load_yaml, read_bytes)
+                   STATEMENTS, Corpus, Document, StatementFolder, _YamlProblem, load_yaml, parse_yaml, read_bytes)
 from .problems import RecordError
 from .readback import read_csv_table
 from .schema import Schemas
@@ -118,6 +119,17 @@ def _csv_lines(rows: list[dict[str, Any]], table: Table) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+def _document(blob: bytes, rel: str) -> Document:
+    """A record file's Document from its bytes, as load.load_yaml reads it; raise _NotClean where it has problems."""
+    if blob.startswith(b"\xef\xbb\xbf") or b"\r" in blob:
+        raise _NotClean  # load.read_text refuses a byte-order mark and CR line ends
+    try:
+        text = blob.decode("utf-8")
+        return load_fast(text, rel) or parse_yaml(text, rel)
+    except (UnicodeDecodeError, _YamlProblem):
+        raise _NotClean from None
+
+
 def _one_statement(name: str) -> dict[str, Any]:
     """Check one statement folder and render its rows; raise _NotClean at any problem."""
     state = _workers_state
@@ -125,11 +137,9 @@ def _one_statement(name: str) -> dict[str, Any]:
     folder = f"{STATEMENTS}/{name}"
     if not (root / folder).is_dir() or (root / folder).is_symlink():
         raise _NotClean
-    meta, found_meta = load_yaml(root, f"{folder}/{STATEMENT_FILE}")
-    claims, found_claims = load_yaml(root, f"{folder}/{CLAIMS_FILE}")
-    source, found_source = read_bytes(root, f"{folder}/{SOURCE_FILE}")
-    if found_meta or found_claims or found_source or meta is None or claims is None or source is None:
-        raise _NotClean
+    meta_bytes, claims_bytes, source = state["blobs"][name]  # read by the parent for the cache key
+    meta = _document(meta_bytes, f"{folder}/{STATEMENT_FILE}")
+    claims = _document(claims_bytes, f"{folder}/{CLAIMS_FILE}")
     statement = StatementFolder(name, meta, claims, source, f"{folder}/{SOURCE_FILE}")
     schemas: Schemas = state["schemas"]
     if _schema_problems(schemas, "statement", meta) or _schema_problems(schemas, "claims", claims):
@@ -230,13 +240,16 @@ def _run(root: Path, workers: int, pool_from: int) -> FastResult:
                           in_session={t.id: bool(t.extra.get("x-in-session")) for t in schemas.vocabularies["statement_type"]})
     # A statement's key: its three files' bytes, read with load.py's own refusals (links out, sizes).
     keys: dict[str, bytes] = {}
+    blobs: dict[str, tuple[bytes, ...]] = {}
     inside = base.resolve().is_relative_to(root.resolve())
     for name in names:
         digest = hashlib.blake2b(fingerprint + name.encode(), digest_size=20)
-        for file in (STATEMENT_FILE, CLAIMS_FILE, SOURCE_FILE):
-            blob = _plain_file_bytes(root, f"{STATEMENTS}/{name}/{file}", inside)
+        blobs[name] = tuple(_plain_file_bytes(root, f"{STATEMENTS}/{name}/{file}", inside)
+                            for file in (STATEMENT_FILE, CLAIMS_FILE, SOURCE_FILE))
+        for blob in blobs[name]:
             digest.update(len(blob).to_bytes(8, "little") + blob)
         keys[name] = digest.digest()
+    _workers_state["blobs"] = blobs  # forked workers read the files from here, not again from disk
     cache_path = root / WORK / RESULTS_FILE
     remembered = _load_results(cache_path, fingerprint)
     results = {name: remembered[keys[name]] for name in names if keys[name] in remembered}
