@@ -52,24 +52,26 @@ def coverage_lines(corpus: CheckedCorpus) -> list[str]:
     return lines
 
 
-def fast_or_reference(root: Path) -> tuple[list[Table], dict[str, pa.Table], dict[str, bytes] | None, list[str], int, int]:
+def fast_or_reference(root: Path, tabulate: bool = True
+                      ) -> tuple[list[Table], dict[str, pa.Table], dict[str, bytes] | None, list[str], int, int]:
     """Tables, CSV files (None: write from the tables), coverage lines and counts of a clean corpus.
 
     The fast pipeline (fastbuild.py) answers for a clean corpus; at any problem the reference
     one runs, and its RecordError carries the messages.
     """
     with paused_gc():  # see parsecache.py
-        fast = fastbuild.run(root)
+        fast = fastbuild.run(root, tabulate=tabulate)
     if fast is not None:
         return tables(Schemas(root / "schema")), fast.arrow, fast.csv, fast.coverage, fast.statements, fast.claims
     corpus = run_check(root)
     claims = sum(len(s.claims) for s in corpus.statements)
-    return tables(corpus.schemas), build_tables(corpus), None, coverage_lines(corpus), len(corpus.statements), claims
+    arrow = build_tables(corpus) if tabulate else {}
+    return tables(corpus.schemas), arrow, None, coverage_lines(corpus), len(corpus.statements), claims
 
 
 def cmd_check(root: Path) -> int:
     """hrc-corpus check."""
-    _, _, _, coverage, statements, claims = fast_or_reference(root)
+    _, _, _, coverage, statements, claims = fast_or_reference(root, tabulate=False)
     print(f"ok: {statements} statements, {claims} claims")
     print("\n".join(coverage))
     return 0

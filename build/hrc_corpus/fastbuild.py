@@ -210,19 +210,21 @@ def _save_results(path: Path, fingerprint: bytes, entries: dict[bytes, Any]) -> 
         pass
 
 
-def run(root: Path, workers: int | None = None, pool_from: int = 64) -> FastResult | None:
+def run(root: Path, workers: int | None = None, pool_from: int = 64, tabulate: bool = True) -> FastResult | None:
     """Check and tabulate a corpus the fast way; None means: use the reference pipeline.
 
-    Statements are spread over `workers` processes (default: the cores, at most 2 here) when
-    at least `pool_from` of them need checking; fewer are checked in this process.
+    Statements are spread over `workers` processes (default: one per core) when at least
+    `pool_from` of them need checking; fewer are checked in this process. Without `tabulate`
+    (hrc-corpus check) the whole-corpus tables are not assembled; the statements' rows are
+    still rendered and remembered, for the build that usually follows a check.
     """
     try:
-        return _run(root, workers or min(2, os.cpu_count() or 1), pool_from)
+        return _run(root, workers or os.cpu_count() or 1, pool_from, tabulate)
     except _NotClean:
         return None
 
 
-def _run(root: Path, workers: int, pool_from: int) -> FastResult:
+def _run(root: Path, workers: int, pool_from: int, tabulate: bool) -> FastResult:
     schemas = Schemas(root / "schema")
     shared = _shared_checked(root, schemas)
     shared_bytes = [(root / rel).read_bytes() for rel in (SESSIONS_FILE, ACTORS_FILE, ENTITIES_FILE)]
@@ -258,7 +260,7 @@ def _run(root: Path, workers: int, pool_from: int) -> FastResult:
         results[name] = result
     if todo or len(remembered) != len(results):
         _save_results(cache_path, fingerprint, {keys[name]: results[name] for name in names})
-    return _assemble(shared, schemas, [results[name] for name in names], len(names) - len(todo))
+    return _assemble(shared, schemas, [results[name] for name in names], len(names) - len(todo), tabulate)
 
 
 def _plain_file_bytes(root: Path, rel: str, inside: bool) -> bytes:
@@ -298,13 +300,23 @@ def _compute(names: list[str], workers: int, pool_from: int) -> list[dict[str, A
     return found
 
 
-def _assemble(shared: CheckedCorpus, schemas: Schemas, results: list[dict[str, Any]], cached: int) -> FastResult:
-    """The tables and CSV files of the whole corpus from its statements' results."""
+def _assemble(shared: CheckedCorpus, schemas: Schemas, results: list[dict[str, Any]], cached: int,
+              tabulate: bool) -> FastResult:
+    """The tables and CSV files of the whole corpus from its statements' results (no tables for a check)."""
     known = {claim for r in results for claim in r["claims"]}
     for r in results:  # check._links, as a yes/no
         for own, targets in r["link_sources"]:
             if any(t == own or t not in known for t in targets) or len(set(targets)) != len(targets):
                 raise _NotClean
+    coverage = []
+    for r in results:
+        n_claims, n_non_claims, covered, total, curation = r["coverage"]
+        pct = 100 * covered / total if total else 100.0
+        coverage.append(f"  {r['id']}: {n_claims} claims, {n_non_claims} non-claims, "
+                        f"{covered}/{total} sentences accounted for ({pct:.0f}%), {curation}")
+    claims = sum(r["coverage"][0] for r in results)
+    if not tabulate:
+        return FastResult({}, {}, coverage, len(results), claims, cached)
     schema_tables = tables(schemas)
     arrow = build_tables(shared)  # the shared tables; the statements' ones are replaced below
     csv_files: dict[str, bytes] = {}
@@ -324,11 +336,4 @@ def _assemble(shared: CheckedCorpus, schemas: Schemas, results: list[dict[str, A
     for table in schema_tables:
         if table.name not in csv_files:
             csv_files[table.name] = csv_bytes(arrow[table.name])
-    coverage = []
-    for r in results:
-        n_claims, n_non_claims, covered, total, curation = r["coverage"]
-        pct = 100 * covered / total if total else 100.0
-        coverage.append(f"  {r['id']}: {n_claims} claims, {n_non_claims} non-claims, "
-                        f"{covered}/{total} sentences accounted for ({pct:.0f}%), {curation}")
-    return FastResult({t.name: arrow[t.name] for t in schema_tables}, csv_files, coverage, len(results),
-                      sum(r["coverage"][0] for r in results), cached)
+    return FastResult({t.name: arrow[t.name] for t in schema_tables}, csv_files, coverage, len(results), claims, cached)
