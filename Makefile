@@ -21,7 +21,8 @@ check: $(STAMP)
 env: $(STAMP)
 
 # Time every stage at 1k, 10k and 100k synthetic claims against the floor and the peers
-# (takes several minutes; corpora and results go to .hrc-build/bench/). Not part of `make test`.
+# (about half an hour, most of it the peers at 100k; corpora and results go to $TMPDIR/hrc-corpus-bench/).
+# Not part of `make test`.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 

@@ -12,7 +12,9 @@ process's maximum resident set):
   CSV package and on the Parquet package.
 
 It prints one table per size and the targets with PASS or FAIL, and writes the figures to
-OUT/results.json. Timings on a shared machine vary; CPU time varies less than wall time.
+OUT/results.json. Timings on a shared machine vary; CPU time varies less than wall time. Peak
+memory is the largest resident set of any one process of the stage (for a build: the main
+process or one of its workers, not their sum).
 
     python benchmarks/run.py [--sizes 1000,10000,100000] [--out DIR] [--no-peers]
 """
@@ -191,7 +193,9 @@ def main(argv: list[str] | None = None) -> int:
     """Command line: run the benchmark and print the figures."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sizes", default="1000,10000,100000", help="claims per corpus, comma-separated")
-    p.add_argument("--out", type=Path, default=REPO / ".hrc-build" / "bench", help="where corpora and results go")
+    # Not inside .hrc-build/: a build's recovery step clears the folders it finds there.
+    p.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "hrc-corpus-bench",
+                   help="where corpora and results go (corpora are kept for the next run)")
     p.add_argument("--no-peers", dest="peers", action="store_false", help="skip check-jsonschema and frictionless")
     p.add_argument("--reference-up-to", type=int, default=10_000, help="time the reference path up to this many claims")
     args = p.parse_args(argv)

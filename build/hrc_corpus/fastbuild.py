@@ -258,6 +258,7 @@ def _run(root: Path, workers: int, pool_from: int, tabulate: bool) -> FastResult
     todo = [name for name in names if name not in results]
     for name, result in zip(todo, _compute(todo, workers, pool_from)):
         results[name] = result
+    _workers_state.clear()  # the files' bytes (90 MB at 100,000 claims) are no longer needed
     if todo or len(remembered) != len(results):
         _save_results(cache_path, fingerprint, {keys[name]: results[name] for name in names})
     return _assemble(shared, schemas, [results[name] for name in names], len(names) - len(todo), tabulate)
