@@ -245,3 +245,23 @@ def test_coverage_counts_as_the_quadratic_rule(generated: Path) -> None:
 
         _coverage(statement.folder.claims, statement, complete=False)
         assert statement.sentences_covered == expected
+
+
+def test_parse_cache_gives_the_same_documents(generated: Path, tmp_path: Path) -> None:
+    """Files parsed once are taken from .hrc-build/parsed.marshal next time, with the same values and positions."""
+    from hrc_corpus.parsecache import CACHE_FILE, parse_cache
+
+    with parse_cache(tmp_path) as cold:
+        first = load_corpus(generated)
+    assert cold.misses and not cold.hits and (tmp_path / CACHE_FILE).is_file()
+    with parse_cache(tmp_path) as warm:
+        second = load_corpus(generated)
+    assert warm.hits and not warm.misses
+    for a, b in zip([first.sessions, first.actors, first.entities] + [s.claims for s in first.statements],
+                    [second.sessions, second.actors, second.entities] + [s.claims for s in second.statements]):
+        assert _same(a.data, b.data) and type(a.data) is type(b.data)
+        assert a.locate(("claims", 0, "quote")) == b.locate(("claims", 0, "quote"))
+    (tmp_path / CACHE_FILE).write_bytes(b"\x00garbage")
+    with parse_cache(tmp_path) as broken:
+        load_corpus(generated)
+    assert broken.misses and not broken.hits

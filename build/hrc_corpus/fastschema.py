@@ -33,8 +33,6 @@ class FastValidators:
     """jsonschema-rs validators for each record kind, built from the same schema documents."""
 
     def __init__(self, schemas: Schemas, files: dict[str, str], base_uri: str):
-        from .schema import BASE_URI  # noqa: F401 - documents carry absolute $ids under it
-
         self.validators: dict[str, Any] = {}
         if jsonschema_rs is None:
             return

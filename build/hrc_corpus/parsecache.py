@@ -1,11 +1,13 @@
 """Parsed record files kept between runs, by content hash, in the ignored .hrc-build/ folder.
 
-A rebuild after editing one statement re-reads every file (reading is cheap) but parses only
-the files whose bytes changed: the others' values come from the cache. Only what the fast
-path vouched for is cached, so a cached value is the reference loader's value for those
-bytes. The cache is keyed by the code that made it, too: a new version of this package, of
-rapidyaml, or of the loaders' source invalidates it as a whole. A missing, stale or unreadable
-cache is simply rebuilt.
+The reference pipeline (cli.run_check) runs when the records have a problem; at 100,000
+claims it would re-parse every file each time a curator reruns the check while fixing it.
+With this cache it re-reads every file (reading is cheap) but parses only the files whose
+bytes changed. Only what the fast path vouched for is cached, so a cached value is the
+reference loader's value for those bytes. The cache is keyed by the code that made it, too:
+a new version of this package, of rapidyaml, or of the loaders' source invalidates it as a
+whole. A missing, stale or unreadable cache is simply rebuilt. (A clean corpus is handled by
+fastbuild.py, which keeps whole statements' results the same way.)
 """
 
 from __future__ import annotations
