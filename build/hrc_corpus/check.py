@@ -7,7 +7,9 @@ The result of a clean check is a CheckedCorpus: the records plus what the build 
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any, Iterable
 
 from .load import Corpus, Document, StatementFolder
@@ -297,12 +299,17 @@ def _label(item: Located) -> str:
 
 def _coverage(doc: Document, checked: CheckedStatement, complete: bool) -> list[Problem]:
     """Count the sentences inside a claim or non-claim; in a complete statement, all must be."""
-    spans = [x.span for x in checked.claims + checked.non_claims]
+    # Spans by start, with the furthest end reached so far: a sentence is covered when some span
+    # starting before its end reaches past its start (one bisection, not a scan of every span).
+    spans = sorted((x.span.start, x.span.end) for x in checked.claims + checked.non_claims)
+    starts = [start for start, _ in spans]
+    reach = list(accumulate((end for _, end in spans), max))
     problems = []
     all_sentences = sentences(checked.text)
     checked.sentences_total = len(all_sentences)
     for sentence in all_sentences:
-        if any(s.start < sentence.end and sentence.start < s.end for s in spans):
+        before = bisect_left(starts, sentence.end)
+        if before and reach[before - 1] > sentence.start:
             checked.sentences_covered += 1
         elif complete:
             para = checked.paragraph_of(sentence.start)

@@ -69,7 +69,7 @@ _YAML11 = [
     (re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$"),
      "YAML 1.1 tools read {v} as a sexagesimal number; write \"{v}\" in quotes"),
     (re.compile(r"^[-+]?[0-9][0-9_]*_[0-9_]*(?:\.[0-9_]*)?$"), "YAML 1.1 tools read {v} as a number with digit separators; write it without underscores, or in quotes"),
-    (re.compile(r"^[-+]?0[xXoObB][0-9a-fA-F_]+$"), "{v} is a number in another base; write it in decimal, or in quotes"),
+    (re.compile(r"^[-+]?0(?:[xX][0-9a-fA-F_]+|[oO][0-7_]+|[bB][01_]+)$"), "{v} is a number in another base; write it in decimal, or in quotes"),
     (re.compile(r"^[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$"), "{v} is not a finite number; the records hold no infinities"),
 ]
 # Any other plain scalar is read by YAML 1.1's own rules too, and refused if they disagree with ours.
@@ -309,8 +309,10 @@ def load_yaml(root: Path, rel: str) -> tuple[Document | None, list[Problem]]:
     text, problems = read_text(root, rel)
     if text is None:
         return None, problems
+    from .fastyaml import load_fast  # imported here: it builds on this module
+
     try:
-        return parse_yaml(text, rel), []
+        return load_fast(text, rel) or parse_yaml(text, rel), []  # the fast path answers as parse_yaml or not at all
     except _YamlProblem as exc:
         return None, [Problem(rel, exc.line, exc.column, "", exc.message)]
 

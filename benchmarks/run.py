@@ -1,0 +1,217 @@
+"""Benchmark: the build at 1k, 10k and 100k synthetic claims, against the floor and the peers, in one run.
+
+For each size it generates a corpus (benchmarks/generate.py, kept between runs), then times
+each stage in a fresh process and reports its wall time, CPU time and peak memory (the
+process's maximum resident set):
+
+- floor: reading every record file's bytes; the fastest YAML parse (rapidyaml, parse only);
+- ours: cold check, cold check + build (no cache, frictionless not run), the rebuild after
+  editing one statement, and (up to --reference-up-to claims) the reference path alone
+  (PyYAML events and jsonschema, as before the fast paths);
+- peers on the same data: check-jsonschema on the record files; frictionless validate on the
+  CSV package and on the Parquet package.
+
+It prints one table per size and the targets with PASS or FAIL, and writes the figures to
+OUT/results.json. Timings on a shared machine vary; CPU time varies less than wall time. Peak
+memory is the largest resident set of any one process of the stage (for a build: the main
+process or one of its workers, not their sum).
+
+    python benchmarks/run.py [--sizes 1000,10000,100000] [--out DIR] [--no-peers]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+BIN = Path(sys.executable).parent
+
+READ = """
+import sys
+from pathlib import Path
+n = sum(len(p.read_bytes()) for p in Path(sys.argv[1], "records").rglob("*") if p.is_file())
+print(n)
+"""
+PARSE = """
+import sys
+from pathlib import Path
+import ryml
+files = [p.read_bytes() for p in Path(sys.argv[1], "records").rglob("*.yaml")]
+for data in files:
+    ryml.parse_in_arena(data)
+"""
+REFERENCE = """
+import sys
+from pathlib import Path
+from hrc_corpus import fastschema, fastyaml
+fastyaml.ryml = None  # every file through load.parse_yaml
+fastschema.FastValidators.vouches = lambda self, kind, instance: False  # every record through jsonschema
+from hrc_corpus.cli import run_check
+run_check(Path(sys.argv[1]))
+"""
+FRICTIONLESS = """
+import sys
+from frictionless import Package, system
+with system.use_context(trusted=True):
+    report = Package(sys.argv[1]).validate()
+sys.exit(0 if report.valid else 1)
+"""
+
+
+def measure(cmd: list[str], cwd: Path | None = None) -> dict[str, Any]:
+    """Run a command; its wall time, CPU time (user + system) and peak resident memory."""
+    with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:  # files: a full pipe would block the child
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=stdout, stderr=stderr)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped by wait4: tell Popen, so it does not wait again
+        stdout.seek(0), stderr.seek(0)  # type: ignore[func-returns-value]
+        out, err = stdout.read(), stderr.read()
+    code = proc.returncode
+    if code != 0:
+        raise RuntimeError(f"{' '.join(map(str, cmd))} exited {code}:\n{err.decode()[-2000:]}")
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024,
+            "out": out.decode()[-500:]}
+
+
+def corpus(out: Path, claims: int) -> Path:
+    """The generated corpus of this size (made once, then reused)."""
+    root = out / f"corpus-{claims}"
+    if not (root / "records").is_dir():
+        subprocess.run([sys.executable, str(HERE / "generate.py"), str(root), "--claims", str(claims)], check=True)
+    return root
+
+
+def edit_one_statement(root: Path, n: int) -> None:
+    """Change one claim's summary in one statement, as a curator's edit would."""
+    folders = sorted((root / "records" / "statements").iterdir())
+    claims = folders[len(folders) // 2] / "claims.yaml"
+    text = claims.read_text(encoding="utf-8")
+    marker = "    summary: "
+    at = text.index(marker) + len(marker)
+    claims.write_text(text[:at] + f"Edit {n} " + text[at:], encoding="utf-8")
+
+
+def run_size(out: Path, claims: int, peers: bool, reference: bool) -> dict[str, Any]:
+    """Every stage for one corpus size."""
+    root = corpus(out, claims)
+    cli = [str(BIN / "hrc-corpus"), "--root", str(root)]
+    yaml_bytes = sum(p.stat().st_size for p in (root / "records").rglob("*.yaml"))
+    all_bytes = sum(p.stat().st_size for p in (root / "records").rglob("*") if p.is_file())
+    stages: dict[str, Any] = {}
+
+    def fresh() -> None:
+        shutil.rmtree(root / ".hrc-build", ignore_errors=True)
+
+    stages["read bytes (floor)"] = measure([sys.executable, "-c", READ, str(root)])
+    stages["rapidyaml parse (floor)"] = measure([sys.executable, "-c", PARSE, str(root)])
+    fresh()
+    stages["check, cold"] = measure(cli + ["check"])
+    fresh()
+    stages["check + build, cold"] = measure(cli + ["build", "--no-frictionless"])
+    stages["check + build, warm"] = measure(cli + ["build", "--no-frictionless"])
+    edit_one_statement(root, 1)
+    stages["rebuild after one edit"] = measure(cli + ["build", "--no-frictionless"])
+    if reference:
+        stages["reference check (no fast paths)"] = measure([sys.executable, "-c", REFERENCE, str(root)])
+    if peers:
+        schema = root / "schema"
+        statements = sorted((root / "records" / "statements").iterdir())
+        peer = [str(BIN / "check-jsonschema"), "--schemafile"]
+        claims_run = measure(peer + [str(schema / "claims.schema.json"), "--base-uri", (schema / "claims.schema.json").as_uri()]
+                             + [str(s / "claims.yaml") for s in statements])
+        meta_run = measure(peer + [str(schema / "statement.schema.json"), "--base-uri", (schema / "statement.schema.json").as_uri()]
+                           + [str(s / "statement.yaml") for s in statements])
+        stages["check-jsonschema (peer)"] = {"wall": claims_run["wall"] + meta_run["wall"], "cpu": claims_run["cpu"] + meta_run["cpu"],
+                                             "peak_mb": max(claims_run["peak_mb"], meta_run["peak_mb"]), "out": ""}
+        stages["frictionless, CSV package (peer)"] = measure([sys.executable, "-c", FRICTIONLESS, str(root / "datapackage.json")])
+        stages["frictionless, Parquet package (peer)"] = measure(
+            [sys.executable, "-c", FRICTIONLESS, str(root / "dist" / "parquet" / "datapackage.json")])
+    for stage in stages.values():
+        stage.pop("out", None)
+    return {"claims": claims, "yaml_mb": yaml_bytes / 1e6, "all_mb": all_bytes / 1e6,
+            "statements": len(list((root / "records" / "statements").iterdir())), "stages": stages}
+
+
+def table(result: dict[str, Any]) -> str:
+    """One size's figures as a Markdown table, with ratios to the floor and to the peer checker."""
+    stages = result["stages"]
+    read, parse = stages["read bytes (floor)"]["wall"], stages["rapidyaml parse (floor)"]["wall"]
+    lines = [f"#### {result['claims']:,} claims ({result['statements']:,} statements; "
+             f"{result['yaml_mb']:.1f} MB of YAML, {result['all_mb']:.1f} MB with the source texts)", "",
+             "| stage | wall s | CPU s | peak MB | × read floor | × parse floor |",
+             "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for name, s in stages.items():
+        lines.append(f"| {name} | {s['wall']:.2f} | {s['cpu']:.2f} | {s['peak_mb']:.0f} | "
+                     f"{s['wall'] / read:.0f} | {s['wall'] / parse:.1f} |")
+    peer = stages.get("check-jsonschema (peer)")
+    if peer:
+        ours = stages["check, cold"]
+        lines += ["", f"check vs check-jsonschema: {peer['wall'] / ours['wall']:.1f}× faster (wall), "
+                      f"{peer['cpu'] / ours['cpu']:.1f}× (CPU)"]
+    return "\n".join(lines)
+
+
+def targets(results: list[dict[str, Any]]) -> list[str]:
+    """The issue's targets at the largest size, each PASS or FAIL with the figure."""
+    by_size = {r["claims"]: r["stages"] for r in results}
+    top = max(by_size)
+    s = by_size[top]
+    rows = []
+
+    def verdict(ok: bool, what: str) -> None:
+        rows.append(f"{'PASS' if ok else 'FAIL'}  {what}")
+
+    cold = s["check + build, cold"]
+    verdict(cold["wall"] <= 5, f"cold check + build at {top:,} claims: {cold['wall']:.2f} s wall, {cold['cpu']:.2f} s CPU (target ≤ 5 s)")
+    if "check-jsonschema (peer)" in s:
+        ratio = s["check-jsonschema (peer)"]["wall"] / s["check, cold"]["wall"]
+        verdict(ratio >= 20, f"check vs check-jsonschema: {ratio:.1f}× faster (target ≥ 20×)")
+    edit = s["rebuild after one edit"]
+    verdict(edit["wall"] <= 1, f"rebuild after one edit: {edit['wall']:.2f} s wall, {edit['cpu']:.2f} s CPU (target ≤ 1 s)")
+    peak = max(st["peak_mb"] for name, st in s.items() if "peer" not in name and "reference" not in name)
+    verdict(peak <= 1024, f"peak memory of our stages: {peak:.0f} MB (target ≤ 1024 MB)")
+    lower = [n for n in by_size if n * 10 == top]
+    if lower:
+        growth = cold["wall"] / by_size[lower[0]]["check + build, cold"]["wall"]
+        verdict(growth <= 11, f"growth {lower[0]:,} → {top:,} claims (cold check + build): {growth:.1f}× (target ≤ 11×)")
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: run the benchmark and print the figures."""
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--sizes", default="1000,10000,100000", help="claims per corpus, comma-separated")
+    # Not inside .hrc-build/: a build's recovery step clears the folders it finds there.
+    p.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "hrc-corpus-bench",
+                   help="where corpora and results go (corpora are kept for the next run)")
+    p.add_argument("--no-peers", dest="peers", action="store_false", help="skip check-jsonschema and frictionless")
+    p.add_argument("--reference-up-to", type=int, default=10_000, help="time the reference path up to this many claims")
+    args = p.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    sizes = [int(n) for n in args.sizes.split(",")]
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start; Python {sys.version.split()[0]}")
+    results = []
+    for claims in sizes:
+        result = run_size(args.out, claims, args.peers, claims <= args.reference_up_to)
+        results.append(result)
+        print(table(result), end="\n\n", flush=True)
+    print(f"load average {os.getloadavg()[0]:.2f} at the end")
+    print("\n".join(targets(results)))
+    (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,221 @@
+"""A fast path for reading record files, that answers exactly as load.parse_yaml does or not at all.
+
+rapidyaml parses a file and emits it as JSON, which json.loads turns into values, some thirty
+times faster than the event loader in load.py. rapidyaml is not a strict loader, though: its
+JSON emitter writes ~ and True as strings, drops anchors and tags, keeps duplicate keys, and it
+accepts some syntax libyaml refuses. So a file takes the fast path only when nothing in it can
+read differently:
+
+- a screen over the text refuses anything outside the plain subset the records use (tabs,
+  backslash escapes, control and line-break characters, anchors, aliases, tags, directives,
+  document markers, complex keys, reserved indicators, explicit block indentation);
+- in the emitted JSON, every string that YAML 1.2's core schema (or load.py's YAML 1.1
+  rules) could read as something else is a doubt, unless rapidyaml would have emitted that
+  same text, written plain, as something other than a string (so it must have been quoted);
+- keys must be unique, and the document must be a single mapping or list.
+
+Any doubt, and any error, returns None: the caller then uses the reference loader, whose
+answer (and message, with line and column) is the one that counts. The documents returned
+have no positions; they are computed by the reference parser the first time one is asked
+for, which happens only when a check reports a problem in that file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+from typing import Any
+
+from . import parsecache
+from .load import MAX_DEPTH, Document, _scalar, _YamlProblem, parse_yaml
+
+try:  # optional: without rapidyaml and RE2 every file takes the reference path
+    import re2
+    import ryml
+except ImportError:  # pragma: no cover - both are pinned, but the reference path must not need them
+    re2 = ryml = None
+
+# Text the fast path does not read the way libyaml does, or that this module cannot vouch for.
+# RE2 (a DFA) scans it in linear time, some fifty times faster than Python's re on these patterns.
+_SCREEN = "(?m)" + "|".join((
+    r"[\t\r\\\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\x{2028}\x{2029}\x{feff}]",  # tabs, escapes, control and break characters
+    r"[\s\[{,][&*!%@`?:]|^[&*!%@`?:]",  # anchors, aliases, tags, directives, reserved indicators, complex keys
+    r"\s[\]},]|^[\]},]|[,:][\]},]|,\s+[\]},]",  # a scalar starting with a closing bracket or comma; empty flow entries
+    r"[\]}] *[^\s,\]}]",  # anything but a separator after a flow collection closes
+    r"^(?:---|\.\.\.)",  # document markers
+    r"[|>][-+]?[0-9]",  # block scalars with an explicit indentation indicator
+    r"^[^\n\[{]*[\[{][^\n]*(?::[^\s,\[\]{}]|#)",  # in a flow collection: a colon not ending a key; a comment
+    r"^[^\n]*[\[{][^\]}\n]*$",  # a flow collection that goes on to the next line
+))
+# A JSON string (key or value) whose whole text could be a null, boolean or number when written plain.
+# A token starts at a quote that is not escaped (RE2 has no look-behind: the character before is consumed).
+_DOUBTFUL = (r'(?:^|[^\\])"(~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[yYnN]|yes|Yes|YES|no|No|NO'
+             r'|on|On|ON|off|Off|OFF|[-+]?[0-9.][0-9a-zA-Z_:.+-]*|[-+]?\.[a-zA-Z]+'
+             r'|[0-9]{4}-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]| +)[0-9][^"\\]*|)"(:?)')  # the last: YAML 1.1 timestamps
+if re2 is not None:
+    _screen, _doubtful = re2.compile(_SCREEN), re2.compile(_DOUBTFUL)
+
+
+class FastDocument(Document):
+    """A Document read by the fast path: positions come from the reference parser, on demand."""
+
+    def __init__(self, path: str, data: Any, text: str):
+        super().__init__(path, data)
+        self._text: str | None = text
+
+    def locate(self, where: Any, key: bool = False) -> tuple[int, int]:
+        """Line and column of a place, parsing the file with the reference loader the first time."""
+        if self._text is not None:
+            reference = parse_yaml(self._text, self.path)  # the same file the fast path vouched for
+            self.positions, self.key_positions = reference.positions, reference.key_positions
+            self._text = None
+        return super().locate(where, key)
+
+
+class ScreenedDict(dict):  # type: ignore[type-arg]
+    """A record file's top-level mapping whose strings passed the fast path's screen."""
+
+
+class ScreenedList(list):  # type: ignore[type-arg]
+    """A record file's top-level list whose strings passed the fast path's screen."""
+
+
+class _Duplicate(Exception):
+    """A mapping repeats a key (the reference loader refuses it)."""
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A mapping from JSON pairs; a repeated key is a doubt."""
+    mapping = dict(pairs)
+    if len(mapping) != len(pairs):
+        raise _Duplicate
+    return mapping
+
+
+def _no_constant(name: str) -> Any:
+    """json.loads would read NaN and Infinity; the reference loader never gives them."""
+    raise ValueError(name)
+
+
+_devnull: int | None = None
+
+
+def _emit(data: bytes) -> str:
+    """rapidyaml's JSON for a YAML text (raises on a syntax error)."""
+    # rapidyaml prints parse errors to the C stderr; the reference loader reports them instead.
+    global _devnull
+    if _devnull is None:
+        _devnull = os.open(os.devnull, os.O_WRONLY)
+    saved = os.dup(2)
+    os.dup2(_devnull, 2)
+    try:
+        return ryml.emit_json(ryml.parse_in_arena(data))  # type: ignore[union-attr]
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+@lru_cache(maxsize=4096)
+def _plain_is_not_string(text: str) -> bool:
+    """Whether rapidyaml emits `text`, written as a plain scalar anywhere, as a non-string.
+
+    If it does, a string with this text in the emitted JSON came from a quoted scalar, which
+    the reference loader reads as the same string.
+    """
+    probes = (f"- {text}\n", f"a: {text}\n", f"[{text}]\n", f"{{a: {text}}}\n", f"- a: {text}\n")
+    try:
+        values = [json.loads(_emit(p.encode("utf-8")), parse_constant=_no_constant) for p in probes]
+        found = [values[0][0], values[1]["a"], values[2][0], values[3]["a"], values[4][0]["a"]]
+    except Exception:  # noqa: BLE001 - any failure to probe is a doubt
+        return False
+    return all(not isinstance(v, str) for v in found)
+
+
+def _vouched(emitted: str) -> bool:
+    """Whether every string in rapidyaml's JSON reads the same as load.py would read it."""
+    for match in _doubtful.finditer(emitted.encode("utf-8")):  # bytes: RE2 need not map offsets back to characters
+        text, is_key = match.group(1).decode("utf-8"), match.group(2)
+        if _plain_reads_as_itself(text):
+            continue  # plain or quoted, the reference loader reads this text as itself
+        if is_key or not _plain_is_not_string(text):
+            return False
+    return True
+
+
+class _Mark:
+    line = column = 0
+
+
+class _PlainEvent:
+    """What load._scalar reads of a scalar event, for a plain scalar."""
+
+    implicit = (True, False)
+    start_mark = _Mark()
+
+    def __init__(self, value: str):
+        self.value = value
+
+
+@lru_cache(maxsize=4096)
+def _plain_reads_as_itself(text: str) -> bool:
+    """Whether load.py reads a plain scalar with this text as this very string."""
+    try:
+        return _scalar(_PlainEvent(text)) == text  # type: ignore[arg-type]
+    except _YamlProblem:
+        return False
+
+
+def _reference_number(token: str) -> Any:
+    """A number token of rapidyaml's JSON, read as load.py reads the same plain scalar.
+
+    Raises _YamlProblem where the reference refuses it (1e3, integers beyond 2**53, 1e400 ...)
+    and ValueError where the reference would not read a number at all, so the file defers.
+    """
+    value = _scalar(_PlainEvent(token))  # type: ignore[arg-type]
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(token)
+    return value
+
+
+def _too_deep(data: Any) -> bool:
+    """Whether any value sits deeper than load.py's MAX_DEPTH (which the reference refuses)."""
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def load_fast(text: str, path: str) -> Document | None:
+    """The file's Document if the fast path can vouch for it, else None (use parse_yaml)."""
+    if ryml is None or re2 is None:
+        return None
+    cache = parsecache.active()
+    key = cache.key(text) if cache else b""
+    cached = cache.get(key) if cache else None
+    if cached is not None:  # these very bytes were vouched for before
+        return FastDocument(path, ScreenedDict(cached) if isinstance(cached, dict) else ScreenedList(cached), text)
+    raw = text.encode("utf-8")
+    if _screen.search(raw):
+        return None
+    try:
+        emitted = _emit(raw)
+    except Exception:  # noqa: BLE001 - a syntax error: the reference loader words it
+        return None
+    head = (emitted or "").lstrip()[:1]  # None for a file of comments only
+    if head not in ("{", "[") or not _vouched(emitted):
+        return None
+    try:
+        data = json.loads(emitted, object_pairs_hook=_unique, parse_constant=_no_constant,
+                          parse_int=_reference_number, parse_float=_reference_number)
+    except (ValueError, _Duplicate, RecursionError, _YamlProblem):  # invalid JSON (+1, ...), a repeated key, a number the reference refuses
+        return None
+    if _too_deep(data):  # the reference refuses it, with its line and column
+        return None
+    if cache:
+        cache.put(key, data)
+    return FastDocument(path, ScreenedDict(data) if head == "{" else ScreenedList(data), text)
