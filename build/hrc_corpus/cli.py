@@ -123,19 +123,21 @@ def cmd_agreement(root: Path, check_only: bool) -> int:
                folder / "AGREEMENT.md": agreement.report_markdown(main_report, versus)}
     if check_only:
         stale = [str(p.relative_to(root)) for p, text in outputs.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
-        return _report_stale([f"{p}: differs from what the readings produce" for p in stale])
+        return _report_stale([f"{p}: differs from what the readings produce" for p in stale],
+                             "The agreement report is not what the readings give: run `hrc-corpus agreement` and commit.")
     for path, text in outputs.items():
         path.write_text(text, encoding="utf-8")
     print(outputs[folder / "AGREEMENT.md"])
     return 0
 
 
-def _report_stale(stale: list[str]) -> int:
-    """Print what build --check found stale; exit status 1 if anything is."""
+def _report_stale(stale: list[str], remedy: str = "The committed data package is not what the records produce: "
+                                                 "run `make build` and commit.") -> int:
+    """Print what a --check found stale, and how to fix it; exit status 1 if anything is."""
     for line in stale:
         print(f"stale: {line}", file=sys.stderr)
     if stale:
-        print("The committed data package is not what the records produce: run `make build` and commit.", file=sys.stderr)
+        print(remedy, file=sys.stderr)
     return 1 if stale else 0
 
 

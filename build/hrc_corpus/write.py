@@ -246,7 +246,7 @@ def differences(root: Path, staging: Path) -> list[str]:
     differ = []
     staged = {"datapackage.json": staging / "datapackage.json"}
     staged |= {f"data/{p.name}": p for p in sorted((staging / "data").iterdir())}
-    committed = {"datapackage.json"} | {f"data/{p.name}" for p in (root / "data").glob("*")} if (root / "data").is_dir() else {"datapackage.json"}
+    committed = {"datapackage.json"} | {f"data/{p.name}" for p in (root / "data").glob("*")}  # glob of a missing folder: nothing
     for rel in sorted(set(staged) | committed):
         mine, theirs = root / rel, staged.get(rel)
         if theirs is None:
