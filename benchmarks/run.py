@@ -22,6 +22,7 @@ process or one of its workers, not their sum).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -87,7 +88,9 @@ def measure(cmd: list[str], cwd: Path | None = None) -> dict[str, Any]:
 
 def corpus(out: Path, claims: int) -> Path:
     """The generated corpus of this size (made once, then reused)."""
-    root = out / f"corpus-{claims}"
+    # Kept corpora are named by the generator's own hash: a changed generator makes fresh ones.
+    generator = hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()[:12]
+    root = out / f"corpus-{claims}-{generator}"
     if not (root / "records").is_dir():
         subprocess.run([sys.executable, str(HERE / "generate.py"), str(root), "--claims", str(claims)], check=True)
     return root
