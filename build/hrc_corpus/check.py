@@ -351,14 +351,14 @@ def _links(folders: list[StatementFolder], targets: list[StatementFolder], unche
         doc = folder.claims
         for i, claim in enumerate(doc.data["claims"]):
             own = f"{folder.meta.data['id']}-{claim['id']}"
-            targets: set[str] = set()
+            linked: set[str] = set()
             for j, link in enumerate(claim.get("links", [])):
                 where = ("claims", i, "links", j, "to")
                 if link["to"] == own:
                     problems.append(doc.problem(where, "a claim cannot link to itself"))
                 elif link["to"] not in known and link["to"].rsplit("-", 1)[0] not in unchecked:
                     problems.append(doc.problem(where, f"unknown claim {link['to']!r} (expected a claim id: <statement id>-c###){did_you_mean(link['to'], known)}"))
-                if link["to"] in targets:
+                if link["to"] in linked:
                     problems.append(doc.problem(where, f"links to {link['to']!r} twice; one link per pair"))
-                targets.add(link["to"])
+                linked.add(link["to"])
     return problems

@@ -178,6 +178,8 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="check every record; print every problem as path:line:column")
     b = sub.add_parser("build", help="check, then write the CSV and Parquet data packages")
     b.add_argument("--check", action="store_true", help="write nothing; exit 1 if the committed outputs are stale")
+    b.add_argument("--frictionless", action=argparse.BooleanOptionalAction, default=None,
+                   help=f"also validate the CSV package with frictionless (default: only up to {FRICTIONLESS_UP_TO:,} claims)")
     a = sub.add_parser("agreement", help="inter-coder agreement of the two readings under reliability/")
     a.add_argument("--check", action="store_true", help="write nothing; exit 1 if the committed report is stale")
     d = sub.add_parser("docs", help="write docs/data-dictionary.md from schema/")
@@ -185,8 +187,6 @@ def parser() -> argparse.ArgumentParser:
     r = sub.add_parser("release", help="write dist/<name>-<version>/: zips, loose tables, notes, SHA256SUMS")
     r.add_argument("--frozen", action="store_true",
                    help="for CI: change nothing committed; refuse a version not already recorded in releases/")
-    b.add_argument("--frictionless", action=argparse.BooleanOptionalAction, default=None,
-                   help=f"also validate the CSV package with frictionless (default: only up to {FRICTIONLESS_UP_TO:,} claims)")
     return p
 
 
