@@ -18,7 +18,7 @@ from subprocess import CompletedProcess
 
 import pytest
 
-from hrc_corpus.load import _YamlProblem, parse_yaml
+from hrc_corpus.load import YamlProblem, parse_yaml
 
 from .conftest import run_cli
 from .patching import Case, apply_case, load_cases, locate
@@ -110,7 +110,7 @@ def test_alias_bomb_is_refused_fast_in_bounded_memory() -> None:
     text = "\n".join(levels) + "\n"
     tracemalloc.start()
     started = time.perf_counter()
-    with pytest.raises(_YamlProblem, match="anchor &l0 is not allowed"):
+    with pytest.raises(YamlProblem, match="anchor &l0 is not allowed"):
         parse_yaml(text, "bomb.yaml")
     elapsed = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1]

@@ -35,7 +35,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hrc_corpus.cli import main
-from hrc_corpus.load import _YamlProblem, parse_yaml
+from hrc_corpus.load import YamlProblem, parse_yaml
 from hrc_corpus.text import normalize, occurrences
 
 from .conftest import REPO
@@ -252,7 +252,7 @@ def reads_back_plain(value: str) -> bool:
     """Whether the loader reads the value, written plain, as this very string."""
     try:
         return parse_yaml(f"v: {value}\n", "x.yaml").data == {"v": value}
-    except _YamlProblem:
+    except YamlProblem:
         return False
 
 

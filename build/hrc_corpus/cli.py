@@ -1,8 +1,12 @@
 """The hrc-corpus command: check the records, build the data packages.
 
-Exit codes: 0 success; 1 the records have problems (or, with build --check, the committed
-outputs are stale; with docs --check, the data dictionary is stale; a release was refused);
-2 the command was used wrongly.
+Exit codes:
+  0  success
+  1  the records have problems (each printed as path:line:column: message); or, with --check,
+     the committed outputs are stale; or a release was refused
+  2  the command was used wrongly
+  3  the built packages failed their own validation (a fault of the build, not of the records;
+     please report it); nothing was written
 """
 
 from __future__ import annotations
@@ -13,17 +17,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-import pyarrow as pa
-
-from . import __version__, fastbuild
-from .check import CheckedCorpus, check_corpus
-from .load import load_corpus
-from .parsecache import parse_cache, paused_gc
+from . import __version__
+from .pipeline import STRICT, Options, check_records, run
 from .problems import RecordError
-from .schema import Schemas
-from .tableschema import Table, tables
-from .tables import build_tables
-from .write import JOURNAL, WORK, commit, differences, locked, recover_pending, stage, verify_staged
 
 
 # Up to this many claims the build also has frictionless validate the CSV package (about 2 s at
@@ -38,61 +34,35 @@ def default_root() -> Path:
     return here if (here / "records").is_dir() and (here / "schema").is_dir() else Path.cwd()
 
 
-def run_check(root: Path) -> CheckedCorpus:
-    """Load and check the records under root (raises RecordError)."""
-    with paused_gc(), parse_cache(root / WORK):  # see parsecache.py
-        return check_corpus(load_corpus(root), Schemas(root / "schema"))
-
-
-def coverage_lines(corpus: CheckedCorpus) -> list[str]:
-    """One line per statement: claims, non-claims and sentence coverage."""
-    lines = []
-    for s in corpus.statements:
-        pct = 100 * s.sentences_covered / s.sentences_total if s.sentences_total else 100.0
-        lines.append(f"  {s.id}: {len(s.claims)} claims, {len(s.non_claims)} non-claims, "
-                     f"{s.sentences_covered}/{s.sentences_total} sentences accounted for ({pct:.0f}%), {s.meta['curation']}")
-    return lines
-
-
-def fast_or_reference(root: Path, tabulate: bool = True
-                      ) -> tuple[list[Table], dict[str, pa.Table], dict[str, bytes] | None, list[str], int, int]:
-    """Tables, CSV files (None: write from the tables), coverage lines and counts of a clean corpus.
-
-    The fast pipeline (fastbuild.py) answers for a clean corpus; at any problem the reference
-    one runs, and its RecordError carries the messages.
-    """
-    with paused_gc():  # see parsecache.py
-        fast = fastbuild.run(root, tabulate=tabulate)
-    if fast is not None:
-        return tables(Schemas(root / "schema")), fast.arrow, fast.csv, fast.coverage, fast.statements, fast.claims
-    corpus = run_check(root)
-    claims = sum(len(s.claims) for s in corpus.statements)
-    arrow = build_tables(corpus) if tabulate else {}
-    return tables(corpus.schemas), arrow, None, coverage_lines(corpus), len(corpus.statements), claims
-
-
-def cmd_check(root: Path) -> int:
+def cmd_check(root: Path, options: Options) -> int:
     """hrc-corpus check."""
+    from .write import recover_pending  # imported here: the write step loads Arrow, which check does not need
+
     recover_pending(root)  # so that what check reports on is never a half-replaced data package
-    _, _, _, coverage, statements, claims = fast_or_reference(root, tabulate=False)
-    print(f"ok: {statements} statements, {claims} claims")
-    print("\n".join(coverage))
+    result = run(root, options, tabulate=False)
+    print(f"ok: {result.statements} statements, {result.claims} claims")
+    print("\n".join(c.line() for c in result.coverage))
     return 0
 
 
-def cmd_build(root: Path, check_only: bool, validate: bool | None = None) -> int:
+def cmd_build(root: Path, options: Options, check_only: bool, validate: bool | None = None) -> int:
     """hrc-corpus build [--check] [--frictionless | --no-frictionless]."""
-    schema_tables, arrow, csv_files, coverage, _, claims = fast_or_reference(root)
+    from .write import JOURNAL, commit, differences, locked, stage, verify_staged
+
+    if check_only:  # what CI runs: recomputed from the records alone, never from a cache the repository could hold
+        options = Options(options.backend, options.workers, cache=False, pool_from=options.pool_from)
+    result = run(root, options)
+    schema_tables, arrow, csv_files = result.schema_tables, result.arrow, result.csv
     if validate is None:  # frictionless takes ~20 s at 100,000 claims; the read-back proofs do not
-        validate = claims <= FRICTIONLESS_UP_TO
+        validate = result.claims <= FRICTIONLESS_UP_TO
     with locked(root) as work:
         staging = Path(tempfile.mkdtemp(prefix="staging-", dir=work))
         try:
             stage(staging, schema_tables, arrow, csv_files)
             if check_only:
                 return _report_stale(differences(root, staging))
-            # The fast pipeline's tables were read from these very CSV bytes; the reference's are read back here.
-            errors = verify_staged(staging, arrow, frictionless=validate, schema_tables=None if csv_files else schema_tables)
+            # Every table is read back from the CSV bytes staged and compared with the one it was written from.
+            errors = verify_staged(staging, arrow, frictionless=validate, schema_tables=schema_tables)
             if errors:
                 print("The built packages failed validation; nothing was written:", file=sys.stderr)
                 print("\n".join(f"  {e}" for e in errors), file=sys.stderr)
@@ -104,7 +74,7 @@ def cmd_build(root: Path, check_only: bool, validate: bool | None = None) -> int
     rows = {name: t.num_rows for name, t in arrow.items()}
     print("built datapackage.json + data/ (CSV) and dist/parquet/ (Parquet):")
     print("  " + ", ".join(f"{name} {n}" for name, n in rows.items()))
-    print("\n".join(coverage))
+    print("\n".join(c.line() for c in result.coverage))
     return 0
 
 
@@ -160,7 +130,7 @@ def cmd_release(root: Path, frozen: bool) -> int:
     from .release import ReleaseError, make_release
 
     try:
-        folder = make_release(root, run_check(root), frozen=frozen)
+        folder = make_release(root, check_records(root), frozen=frozen)
     except ReleaseError as exc:
         print(f"release refused: {exc}", file=sys.stderr)
         return 1
@@ -171,9 +141,14 @@ def cmd_release(root: Path, frozen: bool) -> int:
 
 def parser() -> argparse.ArgumentParser:
     """The command-line interface."""
-    p = argparse.ArgumentParser(prog="hrc-corpus", description=__doc__.splitlines()[0])
+    doc = __doc__ or ""
+    p = argparse.ArgumentParser(prog="hrc-corpus", description=doc.splitlines()[0],
+                                epilog=doc[doc.index("Exit codes:"):], formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     p.add_argument("--root", type=Path, default=None, help="repository folder (default: this checkout)")
+    p.add_argument("--strict", action="store_true",
+                   help="the reference backends only (PyYAML events, jsonschema), in one process, without any cache; "
+                        "slower, same answer")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser("check", help="check every record; print every problem as path:line:column")
     b = sub.add_parser("build", help="check, then write the CSV and Parquet data packages")
@@ -195,15 +170,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     root = (args.root or default_root()).resolve()
     try:
+        options = STRICT if args.strict else Options()
         if args.command == "check":
-            return cmd_check(root)
+            return cmd_check(root, options)
         if args.command == "agreement":
             return cmd_agreement(root, args.check)
         if args.command == "docs":
             return cmd_docs(root, args.check)
         if args.command == "release":
             return cmd_release(root, args.frozen)
-        return cmd_build(root, args.check, args.frictionless)
+        return cmd_build(root, options, args.check, args.frictionless)
     except RecordError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

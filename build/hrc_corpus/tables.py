@@ -8,30 +8,38 @@ give the same tables.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterator
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from .check import CheckedCorpus, CheckedStatement
+from .schema import Schemas
 from .tableschema import Table, tables
 
-ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(),
-               "boolean": pa.bool_(), "date": pa.date32()}
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 Row = dict[str, Any]
+# Tables whose rows come from one statement each, in statement order (claim_links is sorted
+# across statements; null_reasons spans statements, sessions and actors).
+PER_STATEMENT = ("statements", "claims", "claim_topics", "quantities", "claim_entities", "non_claims")
 
 
 def arrow_schema(table: Table) -> pa.Schema:
     """The Arrow schema of a table: its Table Schema types, nullability and descriptions."""
+    import pyarrow as pa  # imported here: `hrc-corpus check` makes no tables and need not load Arrow
+
+    types = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(), "date": pa.date32()}
     return pa.schema([
-        pa.field(f.name, ARROW_TYPES[f.type], nullable=not f.required, metadata={"description": f.description})
+        pa.field(f.name, types[f.type], nullable=not f.required, metadata={"description": f.description})
         for f in table.fields
     ])
 
 
 def build_tables(corpus: CheckedCorpus) -> dict[str, pa.Table]:
     """Every output table, keyed by name, in the order the schema lists them."""
+    import pyarrow as pa
+
     rows = {
-        "statements": list(_statements(corpus)),
+        "statements": [],
         "claims": [], "claim_topics": [], "quantities": [], "claim_entities": [], "claim_links": [], "non_claims": [],
         "sessions": [{"session_id": s["id"], "body": s["body"], "number": s["number"], "start_date": _date(s["start"]),
                       "end_date": _date(s["end"]), "place": s["place"]} for s in sorted(corpus.sessions, key=lambda s: s["id"])],
@@ -40,12 +48,28 @@ def build_tables(corpus: CheckedCorpus) -> dict[str, pa.Table]:
         "entities": [{"entity_id": e["id"], "name": e["name"], "kind": e["kind"], "note": e.get("note")}
                      for e in sorted(corpus.entities, key=lambda e: e["id"])],
         "topics": list(_topics(corpus)),
-        "null_reasons": list(_null_reasons(corpus)),
+        "null_reasons": [],
     }
     for statement in corpus.statements:
-        _claim_rows(statement, rows)
-    rows["claim_links"].sort(key=lambda r: (r["claim_id"], r["target_claim_id"]))
+        for name, found in statement_rows(statement).items():
+            rows[name] += found
+    rows["claim_links"].sort(key=link_order)
+    rows["null_reasons"] = null_reason_rows([(s.id, s.meta.get("null_reasons", {})) for s in corpus.statements],
+                                            corpus.sessions, corpus.actors, corpus.schemas)
     return {t.name: pa.Table.from_pylist(rows[t.name], schema=arrow_schema(t)) for t in tables(corpus.schemas)}
+
+
+def link_order(row: Row) -> tuple[str, str]:
+    """The order of the claim_links table: by claim, then target."""
+    return (row["claim_id"], row["target_claim_id"])
+
+
+def statement_rows(s: CheckedStatement) -> dict[str, list[Row]]:
+    """One statement's rows of every per-statement table, and of claim_links."""
+    rows: dict[str, list[Row]] = {name: [] for name in PER_STATEMENT + ("claim_links",)}
+    rows["statements"].append(_statement(s))
+    _claim_rows(s, rows)
+    return rows
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -53,16 +77,15 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def _statements(corpus: CheckedCorpus) -> Iterator[Row]:
-    """One row per statement."""
-    for s in corpus.statements:
-        m = s.meta
-        yield {"statement_id": m["id"], "title": m["title"], "statement_type": m["type"], "date": _date(m["date"]),
-               "place": m["place"], "session_id": m["session"], "segment": m["segment"], "agenda_item": m["agenda_item"],
-               "delegation": m["delegation"], "speaker_id": m["speaker"], "speaker_title": m["speaker_title"],
-               "issuer_id": m["issuer"], "language": m["language"], "curation": m["curation"],
-               "source_file": m["source"]["file"], "source_sha256": m["source"]["sha256"], "source_url": m["source"]["url"],
-               "text": s.text, "note": m.get("note")}
+def _statement(s: CheckedStatement) -> Row:
+    """A statement's row."""
+    m = s.meta
+    return {"statement_id": m["id"], "title": m["title"], "statement_type": m["type"], "date": _date(m["date"]),
+            "place": m["place"], "session_id": m["session"], "segment": m["segment"], "agenda_item": m["agenda_item"],
+            "delegation": m["delegation"], "speaker_id": m["speaker"], "speaker_title": m["speaker_title"],
+            "issuer_id": m["issuer"], "language": m["language"], "curation": m["curation"],
+            "source_file": m["source"]["file"], "source_sha256": m["source"]["sha256"], "source_url": m["source"]["url"],
+            "text": s.text, "note": m.get("note")}
 
 
 def _claim_rows(s: CheckedStatement, rows: dict[str, list[Row]]) -> None:
@@ -104,14 +127,13 @@ def _topics(corpus: CheckedCorpus) -> Iterator[Row]:
                "parent_id": term.extra.get("x-parent")}
 
 
-def _null_reasons(corpus: CheckedCorpus) -> Iterator[Row]:
-    """Why each null field of a statement, session or actor is null."""
-    found = [("statements", s.id, s.meta.get("null_reasons", {})) for s in corpus.statements]
-    found += [("sessions", r["id"], r.get("null_reasons", {})) for r in corpus.sessions]
-    found += [("actors", r["id"], r.get("null_reasons", {})) for r in corpus.actors]
+def null_reason_rows(statements: Iterable[tuple[str, dict[str, str]]], sessions: list[dict[str, Any]],
+                     actors: list[dict[str, Any]], schemas: Schemas) -> list[Row]:
+    """Why each null field of a statement (id, its null_reasons), session or actor is null."""
+    found = [("statements", statement_id, reasons) for statement_id, reasons in statements]
+    found += [("sessions", r["id"], r.get("null_reasons", {})) for r in sessions]
+    found += [("actors", r["id"], r.get("null_reasons", {})) for r in actors]
     # Record field -> column, read off the columns' $refs (speaker -> speaker_id, source.url -> source_url).
-    columns = {name: {f.record_field: f.name for f in t.fields if f.record_field}
-               for t in tables(corpus.schemas) for name in [t.name]}
-    for table, record_id, reasons in sorted(found):
-        for name, reason in sorted(reasons.items()):
-            yield {"table": table, "record_id": record_id, "field": columns[table].get(name, name), "reason": reason}
+    columns = {t.name: {f.record_field: f.name for f in t.fields if f.record_field} for t in tables(schemas)}
+    return [{"table": table, "record_id": record_id, "field": columns[table].get(name, name), "reason": reason}
+            for table, record_id, reasons in sorted(found) for name, reason in sorted(reasons.items())]

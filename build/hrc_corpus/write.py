@@ -8,12 +8,9 @@ command completes (`recover`) before it does anything else. A lock keeps two bui
 
 from __future__ import annotations
 
-import csv
 import fcntl
 import hashlib
-import io
 import json
-import math
 import os
 import shutil
 from contextlib import contextmanager
@@ -24,9 +21,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import __version__
+from .csvfile import CSV_DIALECT, csv_rows
+from .files import WORK, atomic_write
 from .tableschema import Table
 
-WORK = ".hrc-build"  # scratch space inside the repository (ignored by git)
 JOURNAL = "journal.json"
 # Output name inside the staging folder -> final path in the repository.
 OUTPUTS = {"datapackage.json": "datapackage.json", "data": "data", "parquet": "dist/parquet"}
@@ -43,35 +41,16 @@ PACKAGE = {
 }
 
 
-# Stated, not left to readers to guess: frictionless sniffs what a descriptor leaves out, and a value
-# holding ; or | or a leading space made it read the wrong delimiter or drop the space.
-CSV_DIALECT = {"delimiter": ",", "doubleQuote": True, "lineTerminator": "\n", "quoteChar": "\"", "skipInitialSpace": False,
-               "header": True}
-
-
-def csv_cell(value: Any) -> str:
-    """A value as Table Schema's CSV form: '' for null, ISO dates, integral numbers without '.0'."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):  # -0.0 as repr too: "0" would read back without its sign
-        integral = value.is_integer() and abs(value) < 2**53 and (value != 0 or math.copysign(1.0, value) > 0)
-        return str(int(value)) if integral else repr(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
 def csv_bytes(table: pa.Table) -> bytes:
-    """A table as RFC 4180 CSV (LF line ends, minimal quoting), header first."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(table.column_names)
+    """A table as CSV (csvfile.csv_rows), header first."""
     columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
-    for row in zip(*columns):
-        writer.writerow([csv_cell(v) for v in row])
-    return out.getvalue().encode("utf-8")
+    types = [_table_schema_type(field.type) for field in table.schema]
+    return csv_rows(zip(*columns), types, header=table.column_names)
+
+
+def _table_schema_type(arrow_type: pa.DataType) -> str:
+    """The Table Schema type an Arrow column holds (only "number" changes how a value is written)."""
+    return "number" if pa.types.is_floating(arrow_type) else "other"
 
 
 def parquet_bytes(table: pa.Table) -> bytes:
@@ -136,10 +115,7 @@ def stage(staging: Path, schema_tables: list[Table], arrow: dict[str, pa.Table],
 
 def _write(path: Path, data: bytes) -> None:
     """Write a file and flush it to disk."""
-    with open(path, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
+    atomic_write(path, data)
 
 
 def verify_staged(staging: Path, arrow: dict[str, pa.Table], frictionless: bool = True,
@@ -198,7 +174,7 @@ def recover(root: Path) -> None:
         _apply(root, plan)
         journal.unlink()
     for stale in work.iterdir() if work.exists() else []:
-        if stale.is_dir():
+        if stale.is_dir() and stale.name.startswith(("staging-", "trash-")):  # not the cache
             shutil.rmtree(stale)
 
 
@@ -206,9 +182,7 @@ def commit(root: Path, work: Path, staging: Path) -> None:
     """Replace the outputs with the staged ones, all together (see the module docstring)."""
     plan = {"staging": staging.name, "trash": f"trash-{staging.name}",
             "moves": [[src, dst] for src, dst in OUTPUTS.items()]}
-    tmp = work / (JOURNAL + ".tmp")
-    _write(tmp, json_bytes(plan))
-    os.replace(tmp, work / JOURNAL)  # the commit point
+    atomic_write(work / JOURNAL, json_bytes(plan))  # the commit point
     _fsync_dir(work)
     _apply(root, plan)
     (work / JOURNAL).unlink()
