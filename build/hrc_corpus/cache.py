@@ -5,7 +5,9 @@ A cache may make a run faster; it must never change an answer. So:
 - an entry's key is the SHA-256 of everything its result depends on: the fingerprint (this
   package's code, every file under schema/ - the schemas and the vocabularies -, the versions
   of Python and of the libraries that parse and validate, the backend) and the content it
-  stands for (the caller's bytes: a statement's three files, the shared records);
+  stands for (the caller's bytes: a statement's three files, the shared records), and of the
+  cache folder's identity on disk, so that entries made in another checkout (committed to a
+  repository, or copied along with one) never match;
 - an entry is a file named by its key, holding its key and the SHA-256 of its value's JSON
   again, then the value: a file that does not say its own name and digest is ignored
   (deleted, when the cache is pruned);
@@ -66,14 +68,19 @@ class Cache:
 
     @classmethod
     def open(cls, work: Path, fingerprint: bytes) -> Cache | None:
-        """The cache in a work folder, or None where it must not be used (the folder, or the cache in it, is a link)."""
-        for path in (work, work / FOLDER):
-            try:
-                if not stat.S_ISDIR(os.lstat(path).st_mode):
-                    return None
-            except FileNotFoundError:
-                pass
-        return cls(work / FOLDER, fingerprint)
+        """The cache in a work folder, or None where it must not be used (the folder, or the cache in it, is no folder)."""
+        folder = work / FOLDER
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            info = [os.lstat(path) for path in (work, folder)]
+        except OSError:  # a read-only checkout still works; it only does not remember
+            return None
+        if not all(stat.S_ISDIR(i.st_mode) for i in info):
+            return None
+        # The cache folder's identity is part of every key: entries made in another checkout (a cache
+        # committed to a repository, or copied with it) never match, whatever they hold.
+        identity = f"{info[1].st_dev}:{info[1].st_ino}".encode()
+        return cls(folder, hashlib.sha256(fingerprint + identity).digest())
 
     def key(self, *parts: bytes) -> str:
         """The key of a result computed from these parts (and the fingerprint)."""
@@ -102,7 +109,6 @@ class Cache:
         body = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         head = json.dumps({"key": key, "sha256": hashlib.sha256(body).hexdigest()}).encode()
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
             atomic_write(self.folder / (key + _SUFFIX), head + b"\n" + body, durable=False)  # a torn entry is ignored
         except OSError:
             return
