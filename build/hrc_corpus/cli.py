@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 from . import __version__
+from .files import JOURNAL, WORK
 from .pipeline import STRICT, Options, check_records, run
 from .problems import RecordError
 
@@ -36,9 +37,10 @@ def default_root() -> Path:
 
 def cmd_check(root: Path, options: Options) -> int:
     """hrc-corpus check."""
-    from .write import recover_pending  # imported here: the write step loads Arrow, which check does not need
+    if (root / WORK / JOURNAL).exists():  # so that what check reports on is never a half-replaced data package
+        from .write import recover_pending  # imported here: the write step loads Arrow, which check does not need
 
-    recover_pending(root)  # so that what check reports on is never a half-replaced data package
+        recover_pending(root)
     result = run(root, options, tabulate=False)
     print(f"ok: {result.statements} statements, {result.claims} claims")
     print("\n".join(c.line() for c in result.coverage))
@@ -47,7 +49,7 @@ def cmd_check(root: Path, options: Options) -> int:
 
 def cmd_build(root: Path, options: Options, check_only: bool, validate: bool | None = None) -> int:
     """hrc-corpus build [--check] [--frictionless | --no-frictionless]."""
-    from .write import JOURNAL, commit, differences, locked, stage, verify_staged
+    from .write import commit, differences, locked, stage, verify_staged
 
     if check_only:  # what CI runs: recomputed from the records alone, never from a cache the repository could hold
         options = Options(options.backend, options.workers, cache=False, pool_from=options.pool_from)

@@ -16,6 +16,7 @@ from pathlib import Path
 from .problems import Problem
 
 WORK = ".hrc-build"  # the build's working folder inside the repository (ignored by git)
+JOURNAL = "journal.json"  # inside WORK: the renames of a commit in progress (write.py)
 MAX_BYTES = 8 * 1024 * 1024  # a record file larger than this is a mistake, not a record
 
 RECORDS = "records"

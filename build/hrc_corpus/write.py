@@ -22,10 +22,9 @@ import pyarrow.parquet as pq
 
 from . import __version__
 from .csvfile import CSV_DIALECT, csv_rows
-from .files import WORK, atomic_write
+from .files import JOURNAL, WORK, atomic_write
 from .tableschema import Table
 
-JOURNAL = "journal.json"
 # Output name inside the staging folder -> final path in the repository.
 OUTPUTS = {"datapackage.json": "datapackage.json", "data": "data", "parquet": "dist/parquet"}
 PACKAGE = {
