@@ -49,7 +49,7 @@ def _ecma_regex(pattern: str) -> re.Pattern[str]:
         elif char == "[":
             in_class = True
         elif char == ".":
-            char = "[^\n\r\x85\u2028\u2029]"
+            char = "[^\n\r\u2028\u2029]"
         elif char == "$" and i == len(pattern) - 1:
             char = r"\Z"
         out.append(char)
