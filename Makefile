@@ -7,13 +7,18 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test check env lock clean bench
+.PHONY: build test lint check env lock clean bench
 
 build: $(STAMP)
 	$(BIN)/hrc-corpus build
 
-test: $(STAMP)
+test: $(STAMP) lint
 	$(BIN)/python -m pytest
+
+# Style and types, pinned in requirements.lock (configured in pyproject.toml); part of `make test`.
+lint: $(STAMP)
+	$(BIN)/ruff check build tests benchmarks
+	$(BIN)/mypy
 
 check: $(STAMP)
 	$(BIN)/hrc-corpus check

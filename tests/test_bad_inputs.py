@@ -7,7 +7,6 @@ file byte for byte as it was.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 import time

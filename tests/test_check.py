@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any, Callable
 
@@ -104,7 +103,7 @@ def test_broken_copy_is_reported_at_its_line(case: str, repo_copy: Path, capsys:
     assert main(["--root", str(repo_copy), "check"]) == 1
     err = capsys.readouterr().err
     expected = f"{rel}:{line}:{column}:"
-    assert any(l.startswith(expected) and message in l for l in err.splitlines()), f"want {expected} ... {message}\n{err}"
+    assert any(line.startswith(expected) and message in line for line in err.splitlines()), f"want {expected} ... {message}\n{err}"
 
 
 def test_changed_source_is_refused(repo_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -9,14 +9,12 @@ a half-done commit), the SHA-256 of every output file must equal the A set or th
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 import os
 import random
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor

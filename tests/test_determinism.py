@@ -7,7 +7,6 @@ another folder; every output file's SHA-256 must equal the reference build's.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -47,7 +46,8 @@ def test_frictionless_validates_the_package(built: Path, parquet: bool) -> None:
 
 
 def test_frictionless_cli_validates(built: Path) -> None:
-    import subprocess, sys
+    import subprocess
+    import sys
     cli = Path(sys.executable).with_name("frictionless")
     result = subprocess.run([str(cli), "validate", "datapackage.json"], cwd=built, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-2000:]

@@ -15,9 +15,10 @@ import yaml
 from jsonschema import Draft7Validator
 
 import hrc_corpus
-from .conftest import REPO, copy_for_release, hrc, run_cli
-from hrc_corpus import cli, pipeline, release, write
+from hrc_corpus import pipeline, release, write
 from hrc_corpus.dataset import parse_sums
+
+from .conftest import REPO, copy_for_release, hrc, run_cli
 
 NAME = "cambodia-hrc-statements"
 PRESS = "records/statements/khm-hrc53-2023-07-16-press-release/claims.yaml"

@@ -183,7 +183,7 @@ def statement(draw: Callable[..., Any], sessions: list[dict[str, Any]], actors: 
     with_reasons(draw, meta, ("segment", "agenda_item", "speaker", "speaker_title", "source.url"))
     spans = pick_spans(draw, text, 0, len(text) - 1, draw(st.integers(0, 5)))
     claims, non_claims, expected = [], [], {"claims": [], "non_claims": []}
-    for i, (a, b) in enumerate(spans):
+    for a, b in spans:
         words = text[a:b]
         if draw(st.integers(0, 3)) == 0:
             item = {"quote": words, "reason": draw(st.sampled_from(VOCAB["non_claim_reason"]))}

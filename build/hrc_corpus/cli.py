@@ -22,7 +22,6 @@ from .files import JOURNAL, WORK
 from .pipeline import STRICT, Options, check_records, run
 from .problems import RecordError
 
-
 # Up to this many claims the build also has frictionless validate the CSV package (about 2 s at
 # 10,000 claims, 20 s at 100,000); above it, the build's own proofs stand: every value checked
 # against the JSON Schemas from which the Table Schemas derive, and both packages read back.

@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from referencing import Registry, Resource
+from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 BASE_URI = "https://cambodia-hrc-statements.invalid/schema/"
@@ -45,7 +45,7 @@ class Schemas:
             rel = path.relative_to(folder).as_posix()
             self.documents[rel] = json.loads(path.read_text(encoding="utf-8"))
         self.registry: Registry = Registry().with_resources(
-            (BASE_URI + rel, Resource(doc, specification=DRAFT202012)) for rel, doc in self.documents.items()
+            (BASE_URI + rel, DRAFT202012.create_resource(doc)) for rel, doc in self.documents.items()
         )
 
     @cached_property

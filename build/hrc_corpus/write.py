@@ -179,7 +179,7 @@ def recover(root: Path) -> None:
 
 def commit(root: Path, work: Path, staging: Path) -> None:
     """Replace the outputs with the staged ones, all together (see the module docstring)."""
-    plan = {"staging": staging.name, "trash": f"trash-{staging.name}",
+    plan: dict[str, Any] = {"staging": staging.name, "trash": f"trash-{staging.name}",
             "moves": [[src, dst] for src, dst in OUTPUTS.items()]}
     atomic_write(work / JOURNAL, json_bytes(plan))  # the commit point
     _fsync_dir(work)

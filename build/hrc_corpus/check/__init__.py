@@ -349,7 +349,7 @@ def _statement_claims(folder: StatementFolder, entities: dict[str, Any], check_e
         if "\n" in claim["quote"]:
             problems.append(doc.problem(where + ("quote",), "the quote crosses a paragraph boundary; a claim sits in one paragraph"))
         for kind, store, key in (("quantities", checked.quantities, "as"), ("entities", checked.mentions, "as")):
-            located = []
+            located: list[Located] = []
             for j, item in enumerate(claim.get(kind, [])):
                 item_span, found = _find(doc, text, item[key], item.get("occurrence"), where + (kind, j, key), within=span)
                 problems += found

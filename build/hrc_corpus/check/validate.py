@@ -26,8 +26,10 @@ from ..schema import BASE_URI, RECORD_SCHEMAS, Schemas
 
 try:  # optional: without jsonschema-rs every record is validated by jsonschema
     import jsonschema_rs
+
+    FAST_AVAILABLE = True
 except ImportError:  # pragma: no cover - jsonschema-rs is pinned, but the reference backend must not need it
-    jsonschema_rs = None
+    FAST_AVAILABLE = False
 
 BACKENDS = ("fast", "reference")
 _TEXT_PATTERN = r"^\S(.*\S)?$"  # common.schema.json's text: no white space at either end, no line break
@@ -83,7 +85,7 @@ class Validators:
 
     @cached_property
     def _fast(self) -> dict[str, Any]:
-        if jsonschema_rs is None or self.backend != "fast":
+        if not FAST_AVAILABLE or self.backend != "fast":
             return {}
         registry = jsonschema_rs.Registry([(BASE_URI + rel, doc) for rel, doc in self.schemas.documents.items()])
         return {kind: jsonschema_rs.validator_for(self.schemas.documents[file], registry=registry, validate_formats=True,

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..files import (ACTORS_FILE, CLAIMS_FILE, ENTITIES_FILE, MAX_BYTES, RECORDS, SESSIONS_FILE, SHARED_FILES,
-                     SOURCE_FILE, STATEMENT_FILE, STATEMENTS, decode, read_bytes, statement_folders)
+from ..files import ACTORS_FILE, CLAIMS_FILE, ENTITIES_FILE, MAX_BYTES, RECORDS, SESSIONS_FILE, SHARED_FILES, SOURCE_FILE, STATEMENT_FILE, STATEMENTS, decode, read_bytes, statement_folders
 from ..problems import Problem
 from . import rapid
 from .document import Corpus, Document, StatementFolder, YamlProblem
