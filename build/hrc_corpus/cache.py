@@ -121,7 +121,8 @@ class Cache:
         except OSError:
             return
         for name in names:
-            if name.endswith(_SUFFIX) and name[: -len(_SUFFIX)] not in self.used and len(name) == 64 + len(_SUFFIX):
+            stale = name.endswith(_SUFFIX) and name[: -len(_SUFFIX)] not in self.used and len(name) == 64 + len(_SUFFIX)
+            if stale or (name.startswith(".") and name.endswith(".tmp")):  # .tmp: a write that was killed
                 try:
                     (self.folder / name).unlink()
                 except OSError:

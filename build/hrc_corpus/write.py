@@ -113,8 +113,11 @@ def stage(staging: Path, schema_tables: list[Table], arrow: dict[str, pa.Table],
 
 
 def _write(path: Path, data: bytes) -> None:
-    """Write a file and flush it to disk."""
-    atomic_write(path, data)
+    """Write a file into the staging folder and flush it to disk (the commit makes it visible, atomically)."""
+    with open(path, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
 
 
 def verify_staged(staging: Path, arrow: dict[str, pa.Table], frictionless: bool = True,
