@@ -93,7 +93,7 @@ def read_vocab_table(frame: pd.DataFrame) -> dict[str, Vocab]:
     vocabs: dict[str, Vocab] = {}
     for row in frame.itertuples(index=False):
         name = str(row.vocabulary)
-        v = vocabs.setdefault(name, Vocab(name, str(getattr(row, "vocabulary_title", name) or name), ""))
+        v = vocabs.setdefault(name, Vocab(name, name.replace("_", " ").capitalize(), ""))
         v.terms[str(row.term)] = Term(str(row.term), str(row.label), "" if pd.isna(row.definition) else str(row.definition))
     return vocabs
 
