@@ -3,7 +3,7 @@
 The words are a quantity's `as` (codebook §7): a numeral (`9,281`, `8.2`), a numeral or number
 words with a scale word (`8.2 million`, `two thousand`), number words (`eighteen`, `nine`,
 `forty-two`, read by the text2num library), a fraction in words (`half`, `a quarter`,
-`three quarters`), each optionally followed by a unit word (`16 percent`, `three decades`,
+`three quarters`, `a third`), each optionally followed by a unit word (`16 percent`, `three decades`,
 `four-week`). Words that name no definite number (`several thousand`, `Thousands`, `millions`,
 `hundreds of thousands`) are indefinite: the codebook records value null, qualifier indefinite.
 """
@@ -27,12 +27,14 @@ _UNIT_SUFFIX = re.compile(r"(?:\s+|-|(?=%))(" + "|".join(sorted(map(re.escape, _
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 # A numeral: plain digits, or digits grouped in threes by commas, with an optional decimal part.
 _NUMERAL = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
-_FRACTIONS = {"half": 2, "halves": 2, "quarter": 4, "quarters": 4}
-# Words that do not fix a number: a plural scale word alone or after a vague word, or a vague
-# word before a scale word ("several thousand", "thousands", "tens of thousands", "millions").
-_VAGUE = r"(?:several|a\s+few|few|many|some|tens\s+of|hundreds\s+of|thousands\s+of)"
+_FRACTIONS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4}
+# Words that do not fix a number: a plural scale word alone or after a vague word, a vague word
+# before a scale word ("several thousand", "thousands", "tens of thousands", "millions"), or a
+# vague word alone ("many": the codebook records none, but if recorded it can only be indefinite).
+_VAGUE = r"(?:several|a\s+few|few|many|some|numerous|tens\s+of|hundreds\s+of|thousands\s+of)"
 _INDEFINITE = re.compile(
-    rf"(?:{_VAGUE}\s+)?(?:dozens|hundreds|thousands|millions|billions)|{_VAGUE}\s+(?:dozen|hundred|thousand|million|billion)",
+    rf"(?:{_VAGUE}\s+)?(?:dozens|hundreds|thousands|millions|billions)|{_VAGUE}\s+(?:dozen|hundred|thousand|million|billion)"
+    rf"|{_VAGUE}",
     re.IGNORECASE)
 
 
@@ -117,7 +119,7 @@ def disagreements(quantity: dict[str, Any]) -> Iterator[tuple[str, str]]:
         if value is not None:
             yield "value", (f"{words!r} does not state a definite number, so value is null and the qualifier "
                             f"indefinite (codebook §7), not {_shown(value)}")
-    elif value is not None and not math.isclose(float(reading.value), float(value), rel_tol=1e-12, abs_tol=0.0):
+    elif value is not None and not _agrees(reading.value, value):
         yield "value", f"value {_shown(value)} disagrees with its words {words!r}, which state {_shown(reading.value)} (codebook §7)"
     elif value is None and quantity["qualifier"] == "indefinite":
         yield "value", f"{words!r} states the number {_shown(reading.value)}: give it as value, with a qualifier other than indefinite"
@@ -125,6 +127,17 @@ def disagreements(quantity: dict[str, Any]) -> Iterator[tuple[str, str]]:
         yield "unit", f"the words {words!r} give the unit {reading.unit!r}, so unit is {reading.unit!r}, not {unit!r} (codebook §7)"
 
 
+def _agrees(exact: Decimal, value: float | int) -> bool:
+    """Whether a recorded value is the words' number; a fraction without a finite decimal (a third)
+    may be rounded, to two decimals or more (0.33, 0.333)."""
+    if math.isclose(float(exact), float(value), rel_tol=1e-12, abs_tol=0.0):
+        return True
+    decimals = -Decimal(str(value)).normalize().as_tuple().exponent
+    terminates = (exact * 10**12) == (exact * 10**12).to_integral_value()
+    return not terminates and decimals >= 2 and abs(Decimal(str(value)) - exact) <= Decimal(5) / 10 ** (decimals + 1)
+
+
 def _shown(number: Decimal | float | int) -> str:
     """A number as a curator would write it: 9281, 0.25, 8200000."""
-    return format(Decimal(str(number)).normalize(), "f")
+    shown = format(Decimal(str(number)).normalize(), "f")
+    return shown if len(shown) <= 15 else f"{float(number):.6g}"
