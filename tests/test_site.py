@@ -252,3 +252,21 @@ def test_the_release_carries_the_site_reproducibly(released: Path, real_site: Pa
     differ = sorted(n for n in files if files[n] != ours[n])
     assert set(differ) <= {"index.html", "about.html"}, differ
     assert "index.html" in files and f"{top}index.html" in names
+
+
+def test_a_large_package_pages_its_index_and_figures_and_forked_workers_write_the_same_bytes(tmp_path: Path) -> None:
+    from hrc_corpus import site
+
+    package = sitedata.write_package(tmp_path / "package", sitedata.tables(statements=50, claims_per=50, seed=3))
+    one, two = tmp_path / "one", tmp_path / "two"
+    site.build_site(package, one, REPO, workers=1)
+    site.build_site(package, two, REPO, workers=2)  # forked workers
+    assert files_of(one) == files_of(two)
+    claims = pd.read_csv(package / "data" / "claims.csv", dtype=str, keep_default_na=False)
+    pages = sorted(one.glob("claims*.html"), key=lambda p: (len(p.name), p.name))
+    assert [p.name for p in pages] == ["claims.html", "claims-2.html", "claims-3.html"]  # 2,500 claims
+    shown = [i for p in pages for i in parse(p).text if i.startswith("row-")]
+    assert shown == ["row-" + c for c in claims.claim_id]  # every claim once, in order, across the pages
+    assert len(list(one.glob("figures*.html"))) > 1
+    for path in one.rglob("*.html"):
+        assert path.stat().st_size < 2_000_000, path
