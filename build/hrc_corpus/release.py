@@ -11,6 +11,7 @@
     <name>-<version>.xlsx          spreadsheet workbook: a sheet per table, README, data dictionary
     README.md                      Hugging Face dataset card (also the Parquet zip's README.md)
     <name>-<version>-spans.jsonl   standoff spans per statement; -annotations.jsonld: W3C Web Annotations
+    <name>-<version>-site.zip      the reading site (site.py): open <name>-<version>-site/index.html
     RELEASE_NOTES.md               what changed since the previous release
     SHA256SUMS                     the SHA-256 of every file above (`sha256sum -c SHA256SUMS`)
 
@@ -37,7 +38,7 @@ from typing import Any, Mapping
 
 from packaging.version import InvalidVersion, Version
 
-from . import docs, formats, notes, write
+from . import docs, formats, notes, site, write
 from .check import CheckedCorpus
 from .schema import Schemas
 from .tables import build_tables
@@ -204,6 +205,8 @@ def release_files(staged: Staged, schemas: Schemas, citation: bytes, section: st
             (Path(tmp) / name).parent.mkdir(parents=True, exist_ok=True)
             (Path(tmp) / name).write_bytes(data)
         extra = formats.build_all(tmp, readme(package, "parquet", staged.rows))
+        pages = site.site_files(Path(tmp), schemas.folder.parent, citation)  # the reading site, from the same package
+    extra[f"{base}-site.zip"] = zip_bytes({f"{base}-site/{name}": data for name, data in pages.items()})
     files: dict[str, bytes] = {}
     for fmt, members in (("csv", staged.csv), ("parquet", staged.parquet)):
         card = extra["README.md"] if fmt == "parquet" else readme(package, fmt, staged.rows).encode()
