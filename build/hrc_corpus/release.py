@@ -210,16 +210,14 @@ def release_files(staged: Staged, schemas: Schemas, citation: bytes, section: st
         shared["schema/CODEBOOK.md"] = codebook.read_bytes()
     # The users' formats (SQLite, workbook, dataset card, standoff), built from the CSV package as published.
     with tempfile.TemporaryDirectory(prefix="hrc-formats-") as tmp:
-        for folder, members in (("release", csv_files), ("committed", staged.csv)):
-            for name, data in members.items():
-                (Path(tmp) / folder / name).parent.mkdir(parents=True, exist_ok=True)
-                (Path(tmp) / folder / name).write_bytes(data)
+        for name, data in csv_files.items():
+            (Path(tmp) / "release" / name).parent.mkdir(parents=True, exist_ok=True)
+            (Path(tmp) / "release" / name).write_bytes(data)
         extra = formats.build_all(Path(tmp) / "release", readme(package, "parquet", staged.rows))
         parquet_card = extra["README.md"]
         extra["README.md"] = dataset_card.card(formats.read_package(Path(tmp) / "release"),
                                                release_readme(package, staged.rows)).encode()
-        # The reading site, from the package as committed (its tests compare it with `hrc-corpus site`'s).
-        pages = site.site_files(Path(tmp) / "committed", schemas.folder.parent, citation)
+        pages = site.site_files(Path(tmp) / "release", schemas.folder.parent, citation)  # the reading site, likewise
     extra[f"{base}-site.zip"] = zip_bytes({f"{base}-site/{name}": data for name, data in pages.items()})
     files: dict[str, bytes] = {}
     for fmt, members in (("csv", csv_files), ("parquet", parquet_files)):
