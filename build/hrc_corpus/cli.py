@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from . import __version__, fastbuild
 from .check import CheckedCorpus, check_corpus
+from .curate import commands as curate_commands
 from .load import load_corpus
 from .parsecache import parse_cache, paused_gc
 from .problems import RecordError
@@ -187,6 +188,7 @@ def parser() -> argparse.ArgumentParser:
     r = sub.add_parser("release", help="write dist/<name>-<version>/: zips, loose tables, notes, SHA256SUMS")
     r.add_argument("--frozen", action="store_true",
                    help="for CI: change nothing committed; refuse a version not already recorded in releases/")
+    curate_commands.add_parsers(sub)  # new, status, text, fmt
     return p
 
 
@@ -203,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_docs(root, args.check)
         if args.command == "release":
             return cmd_release(root, args.frozen)
+        if args.command in curate_commands.COMMANDS:
+            return curate_commands.run(args, root)
         return cmd_build(root, args.check, args.frictionless)
     except RecordError as exc:
         for problem in exc.problems:
