@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 from . import __version__
+from .curate import commands as curate_commands
 from .files import JOURNAL, WORK
 from .pipeline import STRICT, Options, check_records, run
 from .problems import RecordError
@@ -140,6 +141,22 @@ def cmd_release(root: Path, frozen: bool) -> int:
     return 0
 
 
+def cmd_site(root: Path, package: Path | None, out: Path | None) -> int:
+    """hrc-corpus site [--package PATH] [--out DIR]: the reading site, from the CSV data package."""
+    from .dataset import DatasetError
+    from .site import SiteError, build_site
+
+    target = out or root / "dist" / "site"
+    try:
+        files = build_site(package or root, target, root)
+    except (SiteError, DatasetError) as exc:
+        print(f"site not built: {exc}", file=sys.stderr)
+        return 1
+    pages = sum(1 for name in files if name.endswith(".html"))
+    print(f"wrote {target}/: {pages} pages, {len(files)} files; open {target / 'index.html'}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     doc = __doc__ or ""
@@ -163,6 +180,10 @@ def parser() -> argparse.ArgumentParser:
     r = sub.add_parser("release", help="write dist/<name>-<version>/: zips, loose tables, notes, SHA256SUMS")
     r.add_argument("--frozen", action="store_true",
                    help="for CI: change nothing committed; refuse a version not already recorded in releases/")
+    w = sub.add_parser("site", help="write the reading site (static HTML) to dist/site/ from the CSV data package")
+    w.add_argument("--package", type=Path, default=None, help="the data package: a folder or its datapackage.json (default: this checkout's)")
+    w.add_argument("--out", type=Path, default=None, help="the folder to write (default: dist/site/)")
+    curate_commands.add_parsers(sub)  # new, status, text, fmt
     return p
 
 
@@ -178,8 +199,12 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_agreement(root, args.check)
         if args.command == "docs":
             return cmd_docs(root, args.check)
+        if args.command == "site":
+            return cmd_site(root, args.package, args.out)
         if args.command == "release":
             return cmd_release(root, args.frozen)
+        if args.command in curate_commands.COMMANDS:
+            return curate_commands.run(args, root)
         return cmd_build(root, options, args.check, args.frictionless)
     except RecordError as exc:
         for problem in exc.problems:

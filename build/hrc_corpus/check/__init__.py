@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any, Iterable
 
+from ..curate.drafts import decided_only, draft_problems
 from ..files import decode
 from ..load import Corpus, Document, StatementFolder
+from ..numbers import disagreements
 from ..problems import Path_, Problem, RecordError, did_you_mean
 from ..schema import Schemas
 from ..text import Paragraph, Span, closest_passage, normalize, numbers, occurrences, paragraphs, sentences
@@ -323,6 +325,8 @@ def _statement_claims(folder: StatementFolder, entities: dict[str, Any], check_e
     rule are judged only when every quote was found: otherwise a quote that is not in the text
     would also make its sentences "not accounted for" (one mistake, one message).
     """
+    drafts = draft_problems(folder)  # what `hrc-corpus new` left to decide (curate/drafts.py)
+    folder = decided_only(folder) if drafts else folder  # the rules below judge what is decided
     doc, meta = folder.claims, folder.meta.data
     source, found_source = decode(folder.source, folder.source_path, record=False)
     if source is None:
@@ -362,6 +366,8 @@ def _statement_claims(folder: StatementFolder, entities: dict[str, Any], check_e
             if (quantity["value"] is None) != (quantity["qualifier"] == "indefinite"):
                 problems.append(doc.problem(where + ("quantities", j, "value"),
                                             "value is null exactly when the qualifier is indefinite (a number the text states needs its value)"))
+            elif quantity["as"] in claim["quote"]:  # words not in the quote are reported already
+                problems += [doc.problem(where + ("quantities", j, name), message) for name, message in disagreements(quantity)]
         if check_entities:
             for j, mention in enumerate(claim.get("entities", [])):
                 if mention["id"] not in entities:
@@ -379,6 +385,7 @@ def _statement_claims(folder: StatementFolder, entities: dict[str, Any], check_e
     problems += _coverage(doc, checked, complete=complete and whole)
     if complete and whole and not problems:  # a quantity that was not found would be reported twice
         problems += _numbers_recorded(doc, checked)
+    problems += drafts
     return (None if problems else checked), problems
 
 

@@ -24,7 +24,7 @@ BACKENDS = ("fast", "reference")
 
 __all__ = ["ACTORS_FILE", "BACKENDS", "CLAIMS_FILE", "Corpus", "Document", "ENTITIES_FILE", "MAX_BYTES", "MAX_DEPTH",
            "MAX_INT", "RECORDS", "SESSIONS_FILE", "SOURCE_FILE", "STATEMENTS", "STATEMENT_FILE", "StatementFolder",
-           "YamlProblem", "load_corpus", "load_statement", "load_yaml", "parse", "parse_yaml", "read_document"]
+           "YamlProblem", "load_corpus", "load_statement", "load_yaml", "parse", "parse_yaml", "read_bytes", "read_document"]
 
 
 def parse(text: str, rel: str, backend: str = "fast") -> Document:
