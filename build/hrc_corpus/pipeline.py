@@ -20,17 +20,20 @@ A problem anywhere is reported (every problem, in one run) by raising RecordErro
 from __future__ import annotations
 
 import gc
+import json
 import os
+import stat
+import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
-from .cache import Cache, fingerprint
+from .cache import FOLDER, Cache, fingerprint
 from .check import CheckedCorpus, LinkFacts, SharedRecords, check_corpus, check_links, check_shared, check_statement, duplicate_ids
 from .check.validate import Validators
 from .csvfile import csv_rows
-from .files import SHARED_FILES, STATEMENT_FILES, STATEMENTS, WORK, read_bytes, statement_folders
+from .files import SHARED_FILES, STATEMENT_FILES, STATEMENTS, WORK, atomic_write, read_bytes, statement_folders
 from .load import BACKENDS, Corpus, load_corpus, load_statement, read_document
 from .problems import Problem, RecordError
 from .schema import Schemas
@@ -330,3 +333,85 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+# A build with nothing changed: the last build's inputs and outputs, by their identity on disk.
+STAMP = "last-build.json"  # in the cache folder
+_RACY = 2.0  # seconds: a file changed this close to the stamp may change again within one timestamp tick
+
+
+def _identity(path: Path) -> list[int] | None:
+    """What changes when a file is written or replaced: size, modification time, inode (None: not a regular file)."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ino] if stat.S_ISREG(info.st_mode) else None
+
+
+def _inputs(root: Path) -> list[str]:
+    """Every record file a build reads, as the one listing gives them."""
+    listing = statement_folders(root)
+    return (list(SHARED_FILES) + [f"{STATEMENTS}/{name}/{file}" for name in listing.names for file in STATEMENT_FILES]
+            + [f"{STATEMENTS}/{name}" for name in listing.refused])
+
+
+def _files_under(root: Path, targets: list[str]) -> list[str]:
+    """The files of the output targets (a file, or every file in a folder)."""
+    found = []
+    for target in targets:
+        path = root / target
+        if path.is_dir() and not path.is_symlink():
+            found += sorted(p.relative_to(root).as_posix() for p in path.rglob("*") if not p.is_dir())
+        else:
+            found.append(target)
+    return found
+
+
+def _build_state(root: Path, options: Options, targets: list[str]) -> dict[str, Any] | None:
+    """The identity of everything a build depends on and produces, or None if it cannot be known."""
+    cache = Cache.open(root / WORK, fingerprint(root, options.backend)) if options.cache else None
+    if cache is None:
+        return None
+    inputs = {rel: _identity(root / rel) for rel in _inputs(root)}
+    outputs = {rel: _identity(root / rel) for rel in _files_under(root, targets)}
+    return {"fingerprint": cache.fingerprint.hex(), "inputs": inputs, "outputs": outputs}
+
+
+def up_to_date(root: Path, options: Options, targets: list[str]) -> dict[str, Any] | None:
+    """The last build's summary if nothing it read or wrote has changed since (then there is nothing to do)."""
+    state = _build_state(root, options, targets)
+    if state is None:
+        return None
+    try:
+        last = json.loads((root / WORK / FOLDER / STAMP).read_bytes())
+        if {key: last[key] for key in state} != state:
+            return None
+        summary: dict[str, Any] = last["summary"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return summary
+
+
+def remember_build(root: Path, options: Options, targets: list[str], summary: dict[str, Any]) -> None:
+    """Record what a build read and wrote, unless some file changed so recently that its identity could repeat."""
+    state = _build_state(root, options, targets)
+    if state is None:
+        return
+    newest = max((i[1] for i in state["inputs"].values() if i), default=0)
+    stamp = root / WORK / FOLDER / STAMP
+    try:
+        if any(i is None for i in state["inputs"].values()) or time.time() - newest / 1e9 < _RACY:
+            stamp.unlink(missing_ok=True)
+            return
+        atomic_write(stamp, json.dumps({**state, "summary": summary}).encode(), durable=False)
+    except OSError:  # a read-only checkout still builds; it only does not remember
+        pass
+
+
+def forget_build(root: Path) -> None:
+    """Forget the last build (before outputs are replaced, so that a build killed half way is never 'up to date')."""
+    try:
+        (root / WORK / FOLDER / STAMP).unlink(missing_ok=True)
+    except OSError:
+        pass
