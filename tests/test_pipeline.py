@@ -9,18 +9,23 @@ the cache, each case runs twice: cold, then warm (answered from the cache).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
+import os
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from hrc_corpus.cache import FOLDER
+from hrc_corpus.cli import main
 from hrc_corpus.files import WORK
 from hrc_corpus.load import BACKENDS
-from hrc_corpus.pipeline import STRICT, Options, run
+from hrc_corpus.pipeline import STAMP, STRICT, Options, run
 from hrc_corpus.problems import RecordError
 
 from .conftest import REPO, copy_repo, output_hashes, run_cli
@@ -157,7 +162,7 @@ def test_options_are_checked() -> None:
 
 def entries(root: Path) -> list[Path]:
     """The cache's entry files."""
-    return sorted((root / WORK / FOLDER).glob("*.json"))
+    return sorted(p for p in (root / WORK / FOLDER).glob("*.json") if len(p.stem) == 64)  # not the last build's record
 
 
 def test_an_edit_recomputes_only_that_statement(generated: Path, tmp_path: Path) -> None:
@@ -224,6 +229,7 @@ def test_a_poisoned_cache_cannot_pass_build_check(repo_copy: Path) -> None:
     assert run_cli("build", root=repo_copy).returncode == 0
     before = output_hashes(repo_copy)
     poison(repo_copy, b",9281,", b",9821,", fix_digest=True)  # a quantity's value, in the cached CSV lines
+    (repo_copy / WORK / FOLDER / STAMP).unlink(missing_ok=True)  # so that the build does not find itself up to date
     assert run_cli("build", root=repo_copy).returncode == 0  # a plain build trusts its own cache ...
     assert output_hashes(repo_copy) != before  # ... so the poisoned value reached data/, as a committed cache would
     check = run_cli("build", "--check", root=repo_copy)
@@ -240,3 +246,37 @@ def test_a_cache_made_elsewhere_is_never_used(repo_copy: Path, tmp_path: Path) -
     shutil.copytree(repo_copy, elsewhere)
     result = run(elsewhere, Options(workers=1))
     assert result.cached == 0 and b",9281," in result.csv["quantities"]
+
+
+def backdate(root: Path) -> None:
+    """Make every record file an hour old (as files are between edits), so a build may record them."""
+    for path in (root / "records").rglob("*"):
+        if path.is_file():
+            os.utime(path, (time.time() - 3600, time.time() - 3600))
+
+
+def test_a_build_with_nothing_changed_does_nothing(repo_copy: Path) -> None:
+    """Nothing read or written since the last build: `up to date`; any change to a record or an output: a build."""
+    backdate(repo_copy)
+    code, _, out = hrc_out(repo_copy, "build")
+    assert code == 0 and out.startswith("built ")
+    built = output_hashes(repo_copy)
+    code, _, out = hrc_out(repo_copy, "build")
+    assert code == 0 and out.startswith("up to date") and "claims 86" in out and output_hashes(repo_copy) == built
+    data = repo_copy / "data" / "claims.csv"
+    data.write_bytes(data.read_bytes() + b"x")  # an output edited by hand
+    assert hrc_out(repo_copy, "build")[2].startswith("built ") and output_hashes(repo_copy) == built
+    claims = repo_copy / "records" / "statements" / "khm-hrc53-2023-07-16-press-release" / "claims.yaml"
+    claims.write_text(claims.read_text(encoding="utf-8").replace("    summary: ", "    summary: Edited ", 1), encoding="utf-8")
+    assert hrc_out(repo_copy, "build")[2].startswith("built ")  # a record edited just now ...
+    assert hrc_out(repo_copy, "build")[2].startswith("built ")  # ... is not trusted to keep its identity
+    assert b"Edited " in data.read_bytes()
+    assert hrc_out(repo_copy, "build", "--check")[0] == 0  # --check always recomputes
+
+
+def hrc_out(root: Path, *args: str) -> tuple[int, str, str]:
+    """Run `hrc-corpus` in this process; its exit code, stderr and stdout."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["--root", str(root), *args])
+    return code, err.getvalue(), out.getvalue()

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from . import __version__
 from .curate import commands as curate_commands
-from .files import JOURNAL, WORK
-from .pipeline import STRICT, Options, check_records, run
+from .files import JOURNAL, OUTPUTS, WORK
+from .pipeline import STRICT, Options, check_records, forget_build, remember_build, run, up_to_date
 from .problems import RecordError
 
 # Up to this many claims the build also has frictionless validate the CSV package (about 2 s at
@@ -49,10 +49,18 @@ def cmd_check(root: Path, options: Options) -> int:
 
 def cmd_build(root: Path, options: Options, check_only: bool, validate: bool | None = None) -> int:
     """hrc-corpus build [--check] [--frictionless | --no-frictionless]."""
-    from .write import commit, differences, locked, stage, verify_staged
-
     if check_only:  # what CI runs: recomputed from the records alone, never from a cache the repository could hold
         options = Options(options.backend, options.workers, cache=False, pool_from=options.pool_from)
+    targets = list(OUTPUTS.values())
+    before, asked_frictionless = None, validate is True
+    if not check_only and not asked_frictionless and not (root / WORK / JOURNAL).exists():
+        last, before = up_to_date(root, options, targets)
+        if last is not None:  # nothing the last build read or wrote has changed: its outputs are this build's
+            print("up to date: datapackage.json + data/ (CSV) and dist/parquet/ (Parquet), as last built:")
+            print("\n".join(last["lines"]))
+            return 0
+    from .write import commit, differences, locked, stage, verify_staged
+
     result = run(root, options)
     schema_tables, arrow, csv_files = result.schema_tables, result.arrow, result.csv
     if validate is None:  # frictionless takes ~20 s at 100,000 claims; the read-back proofs do not
@@ -69,14 +77,17 @@ def cmd_build(root: Path, options: Options, check_only: bool, validate: bool | N
                 print("The built packages failed validation; nothing was written:", file=sys.stderr)
                 print("\n".join(f"  {e}" for e in errors), file=sys.stderr)
                 return 3
+            forget_build(root)
             commit(root, work, staging)
         finally:
             if not (work / JOURNAL).exists():  # past the commit point, the staged files are the journal's to move
                 shutil.rmtree(staging, ignore_errors=True)
     rows = {name: t.num_rows for name, t in arrow.items()}
+    lines = ["  " + ", ".join(f"{name} {n}" for name, n in rows.items())] + [c.line() for c in result.coverage]
+    if not asked_frictionless:  # a build asked to run frictionless is not one that need not run again
+        remember_build(root, options, targets, before, {"lines": lines})
     print("built datapackage.json + data/ (CSV) and dist/parquet/ (Parquet):")
-    print("  " + ", ".join(f"{name} {n}" for name, n in rows.items()))
-    print("\n".join(c.line() for c in result.coverage))
+    print("\n".join(lines))
     return 0
 
 

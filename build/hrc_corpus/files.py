@@ -17,6 +17,8 @@ from .problems import Problem
 
 WORK = ".hrc-build"  # the build's working folder inside the repository (ignored by git)
 JOURNAL = "journal.json"  # inside WORK: the renames of a commit in progress (write.py)
+# Output name inside the staging folder -> final path in the repository.
+OUTPUTS = {"datapackage.json": "datapackage.json", "data": "data", "parquet": "dist/parquet"}
 MAX_BYTES = 8 * 1024 * 1024  # a record file larger than this is a mistake, not a record
 
 RECORDS = "records"

@@ -373,44 +373,50 @@ def _build_state(root: Path, options: Options, targets: list[str]) -> dict[str, 
     cache = Cache.open(root / WORK, fingerprint(root, options.backend)) if options.cache else None
     if cache is None:
         return None
+    taken = time.time()
     inputs = {rel: _identity(root / rel) for rel in _inputs(root)}
     outputs = {rel: _identity(root / rel) for rel in _files_under(root, targets)}
-    return {"fingerprint": cache.fingerprint.hex(), "inputs": inputs, "outputs": outputs}
+    return {"fingerprint": cache.fingerprint.hex(), "inputs": inputs, "outputs": outputs, "taken": taken}
 
 
-def up_to_date(root: Path, options: Options, targets: list[str]) -> dict[str, Any] | None:
-    """The last build's summary if nothing it read or wrote has changed since (then there is nothing to do)."""
+def up_to_date(root: Path, options: Options, targets: list[str]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The last build's summary if nothing it read or wrote has changed since (else None), and the state now."""
     state = _build_state(root, options, targets)
     if state is None:
-        return None
+        return None, None
     try:
         last = json.loads((root / WORK / FOLDER / STAMP).read_bytes())
-        if {key: last[key] for key in state} != state:
-            return None
+        if any(last[key] != state[key] for key in ("fingerprint", "inputs", "outputs")):
+            return None, state
         summary: dict[str, Any] = last["summary"]
     except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return summary
+        return None, state
+    return summary, state
 
 
-def remember_build(root: Path, options: Options, targets: list[str], summary: dict[str, Any]) -> None:
-    """Record what a build read and wrote, unless some file changed so recently that its identity could repeat."""
-    state = _build_state(root, options, targets)
-    if state is None:
-        return
-    newest = max((i[1] for i in state["inputs"].values() if i), default=0)
+def remember_build(root: Path, options: Options, targets: list[str], before: dict[str, Any] | None,
+                   summary: dict[str, Any]) -> None:
+    """Record what a build read (as it was when the build started) and wrote, so that the next build can tell
+    nothing changed; not when an input changed during the build, or so shortly before it that a later change
+    could keep the same size, time and inode."""
+    after = _build_state(root, options, targets)
     stamp = root / WORK / FOLDER / STAMP
     try:
-        if any(i is None for i in state["inputs"].values()) or time.time() - newest / 1e9 < _RACY:
+        if before is None or after is None or after["inputs"] != before["inputs"]:
             stamp.unlink(missing_ok=True)
             return
-        atomic_write(stamp, json.dumps({**state, "summary": summary}).encode(), durable=False)
+        identities = [i for i in before["inputs"].values()]
+        newest = max((i[1] for i in identities if i), default=0)
+        if any(i is None for i in identities) or before["taken"] - newest / 1e9 < _RACY:
+            stamp.unlink(missing_ok=True)
+            return
+        atomic_write(stamp, json.dumps({**after, "summary": summary}).encode(), durable=False)
     except OSError:  # a read-only checkout still builds; it only does not remember
         pass
 
 
 def forget_build(root: Path) -> None:
-    """Forget the last build (before outputs are replaced, so that a build killed half way is never 'up to date')."""
+    """Forget the last build (before outputs are replaced, so that a build stopped half way is never 'up to date')."""
     try:
         (root / WORK / FOLDER / STAMP).unlink(missing_ok=True)
     except OSError:

@@ -22,11 +22,9 @@ import pyarrow.parquet as pq
 
 from . import __version__
 from .csvfile import CSV_DIALECT, csv_rows
-from .files import JOURNAL, WORK, atomic_write
+from .files import JOURNAL, OUTPUTS, WORK, atomic_write
 from .tableschema import Table
 
-# Output name inside the staging folder -> final path in the repository.
-OUTPUTS = {"datapackage.json": "datapackage.json", "data": "data", "parquet": "dist/parquet"}
 PACKAGE = {
     "name": "cambodia-hrc-statements",
     "title": "Cambodia at the UN Human Rights Council: statements and claims",
