@@ -117,7 +117,7 @@ def check_corpus(corpus: Corpus, schemas: Schemas) -> CheckedCorpus:
             checked.append(result[0])
     problems += _links(statement_ok, claims_ok, {f.folder for f in corpus.statements} - {f.folder for f in claims_ok})
     claim_index = ClaimIndex({f"{s.id}-{c}": [q.record["qualifier"] for q in qs] for s in checked for c, qs in s.quantities.items()},
-                             {s.id for s in checked}, {f.folder for f in corpus.statements})
+                             {s.id for s in checked}, _statement_names(corpus.statements))
     context_found, context = check_context(schemas, corpus.sessions if id(corpus.sessions) in shape_ok else None,
                                            corpus.sources, corpus.references, claim_index)
     problems += context_found
@@ -125,6 +125,12 @@ def check_corpus(corpus: Corpus, schemas: Schemas) -> CheckedCorpus:
         raise RecordError(problems)
     return CheckedCorpus(corpus.sessions.data, corpus.actors.data, corpus.entities.data,
                          sorted(checked, key=lambda s: s.id), schemas, context=context)
+
+
+def _statement_names(folders: list[StatementFolder]) -> set[str]:
+    """Folder names and the ids their statement.yaml gives (a renamed folder is reported once, at its id)."""
+    ids = {f.meta.data.get("id") for f in folders if isinstance(f.meta.data, dict)}
+    return {f.folder for f in folders} | {i for i in ids if isinstance(i, str)}
 
 
 def _has(problems: list[Problem], doc: Document) -> bool:
