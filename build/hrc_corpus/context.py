@@ -18,9 +18,6 @@ from .load import Document
 from .problems import Path_, Problem, did_you_mean
 from .schema import Schemas
 
-# Session fields a fact can be about, in the order of the sessions table.
-FACT_FIELDS = ("start", "end", "place", "president", "high_level_segment_start", "high_level_segment_end",
-               "resolutions_adopted")
 NO_SOURCE, RELATED = "no_source_found", "related_fact"
 STATE_KIND = "cambodian_state"  # a source of this kind is never independent of the speaker (source_kind and independence)
 Row = dict[str, Any]
@@ -48,7 +45,8 @@ def check_context(schemas: Schemas, sessions: Document | None, sources: Document
     """Every rule on sources, session facts and references; claims None leaves the references unchecked."""
     problems, index = check_sources(schemas, sources)
     if sessions is not None:
-        problems += session_fact_problems(sessions, index, has_sources=sources is not None)
+        fields = [term.id for term in schemas.vocabularies["session_field"]]  # the fields a fact can be about
+        problems += session_fact_problems(sessions, index, fields, has_sources=sources is not None)
     found = Context(sources.data if sources is not None and isinstance(sources.data, list) else [])
     if references is not None and claims is not None:
         reference_found = check_references(schemas, references, index, claims, has_sources=sources is not None)
@@ -74,7 +72,8 @@ def check_sources(schemas: Schemas, doc: Document | None) -> tuple[list[Problem]
     return problems, index
 
 
-def session_fact_problems(doc: Document, sources: dict[str, dict[str, Any]] | None, has_sources: bool) -> list[Problem]:
+def session_fact_problems(doc: Document, sources: dict[str, dict[str, Any]] | None, fields: list[str],
+                          has_sources: bool) -> list[Problem]:
     """Each fact names a known source; with a sources file, every session field with a value has a fact stating it."""
     problems = []
     for i, session in enumerate(doc.data):
@@ -93,7 +92,7 @@ def session_fact_problems(doc: Document, sources: dict[str, dict[str, Any]] | No
                 problems.append(doc.problem(where + ("field",), f"{fact['field']} is null, but this fact states it; give the field the preferred source's value, or remove the fact"))
         if not has_sources:
             continue
-        for name in FACT_FIELDS:
+        for name in fields:
             value = session.get(name)
             if value is not None and not any(f["field"] == name and _same(f["value"], value) for f in facts):
                 problems.append(doc.problem((i, name), f"{name} is {value!r}, but no fact under facts states that value; add one with its source (codebook §15)"))
