@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from . import __version__, fastbuild
 from .check import CheckedCorpus, check_corpus
+from .curate import commands as curate_commands
 from .load import load_corpus
 from .parsecache import parse_cache, paused_gc
 from .problems import RecordError
@@ -206,6 +207,7 @@ def parser() -> argparse.ArgumentParser:
     w = sub.add_parser("site", help="write the reading site (static HTML) to dist/site/ from the CSV data package")
     w.add_argument("--package", type=Path, default=None, help="the data package: a folder or its datapackage.json (default: this checkout's)")
     w.add_argument("--out", type=Path, default=None, help="the folder to write (default: dist/site/)")
+    curate_commands.add_parsers(sub)  # new, status, text, fmt
     return p
 
 
@@ -224,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_site(root, args.package, args.out)
         if args.command == "release":
             return cmd_release(root, args.frozen)
+        if args.command in curate_commands.COMMANDS:
+            return curate_commands.run(args, root)
         return cmd_build(root, args.check, args.frictionless)
     except RecordError as exc:
         for problem in exc.problems:
