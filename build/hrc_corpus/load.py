@@ -301,7 +301,10 @@ def read_bytes(root: Path, rel: str) -> tuple[bytes | None, list[Problem]]:
     size = real.stat().st_size
     if size > MAX_BYTES:
         return None, [Problem(rel, 0, 0, "", f"the file is {size:,} bytes; a record file may be at most {MAX_BYTES:,} bytes")]
-    return real.read_bytes(), []
+    try:
+        return real.read_bytes(), []
+    except OSError as exc:  # unreadable (permissions), or the disk failed
+        return None, [Problem(rel, 0, 0, "", f"the file cannot be read: {(exc.strerror or str(exc)).lower()}")]
 
 
 def load_yaml(root: Path, rel: str) -> tuple[Document | None, list[Problem]]:
@@ -317,6 +320,33 @@ def load_yaml(root: Path, rel: str) -> tuple[Document | None, list[Problem]]:
         return None, [Problem(rel, exc.line, exc.column, "", exc.message)]
 
 
+def statement_folders(root: Path) -> tuple[list[str], list[Problem]]:
+    """The names under records/statements/ to read as statements, sorted (listing order varies by file system).
+
+    A hidden folder (.name) or a name with a line break, a control character or white space at
+    an end is a problem, never skipped: its statement would vanish from the tables. Hidden
+    files (.DS_Store, .gitkeep) are not statements and are passed over.
+    """
+    base = root / STATEMENTS
+    if not base.is_dir():
+        return [], [Problem(STATEMENTS, 0, 0, "", "the statements folder is missing")]
+    names, problems = [], []
+    for name in sorted(os.listdir(base)):
+        folder = f"{STATEMENTS}/{name}"
+        if name.startswith("."):
+            if (base / name).is_dir():
+                problems.append(Problem(folder, 0, 0, "", "a hidden folder (its name starts with '.') would be passed over and "
+                                        "its statement dropped from the tables; name the folder by its statement id, or move "
+                                        "it out of records/statements/"))
+            continue
+        if not name.isprintable() or name != name.strip():
+            problems.append(Problem(folder, 0, 0, "", "the folder name holds a line break, a control character or white "
+                                    "space at an end; name the folder by its statement id"))
+            continue
+        names.append(name)
+    return names, problems
+
+
 def load_corpus(root: Path) -> Corpus:
     """Read every record under root/records; raise RecordError with all problems found."""
     problems: list[Problem] = []
@@ -326,14 +356,10 @@ def load_corpus(root: Path) -> Corpus:
         problems += found
         shared.append(doc)
     statements: list[StatementFolder] = []
-    base = root / STATEMENTS
-    names = sorted(os.listdir(base)) if base.is_dir() else []  # sorted: listing order varies by file system
-    if not base.is_dir():
-        problems.append(Problem(STATEMENTS, 0, 0, "", "the statements folder is missing"))
+    names, found = statement_folders(root)
+    problems += found
     for name in names:
         folder = f"{STATEMENTS}/{name}"
-        if name.startswith("."):
-            continue
         if (root / folder).is_symlink():
             problems.append(Problem(folder, 0, 0, "", "the statement folder is a symbolic link; it must be a real folder inside the repository"))
             continue

@@ -22,7 +22,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = f" {self.where}:" if self.where else ""
-        return f"{self.file}:{self.line}:{self.column}:{where} {self.message}"
+        return f"{printable(self.file)}:{self.line}:{self.column}:{where} {self.message}"
 
 
 class RecordError(Exception):
@@ -76,6 +76,11 @@ def closest_match(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str
         if ratio >= cutoff and (best is None or (ratio, choice) > best):
             best = (ratio, choice)
     return best[1] if best else None
+
+
+def printable(text: str) -> str:
+    """Text on one line, whatever it holds: a line break or control character shown as its escape (\\n, \\x1b, \\u200b)."""
+    return text if text.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def relative(path: PurePosixPath | str) -> str:
