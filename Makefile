@@ -2,18 +2,41 @@
 #   make build   create .venv from requirements.lock, then build the data packages
 #   make test    run the tests (creates .venv first if needed)
 #   make bench   the benchmark of docs/performance.md
+#   make site    the reading site, dist/site/ (open dist/site/index.html)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# axe-core (pinned in package-lock.json), injected into pages by the browser tests
+AXE    := node_modules/axe-core/axe.min.js
 
-.PHONY: build test check env lock clean bench
+.PHONY: build test check env lock clean bench site screenshots browser
 
 build: $(STAMP)
 	$(BIN)/hrc-corpus build
 
-test: $(STAMP)
+test: $(STAMP) browser $(AXE)
 	$(BIN)/python -m pytest
+
+# The reading site (build/hrc_corpus/site.py), from the CSV data package.
+site: $(STAMP)
+	$(BIN)/hrc-corpus site
+
+# docs/screenshots/*.png: each page type at desktop and phone width (not part of `make test`).
+screenshots: $(STAMP) browser
+	$(BIN)/python tests/screenshots.py
+
+# The browser tests drive Debian's chromium (never a downloaded browser): as root (CI), install it
+# when missing; otherwise stop with the one command to run.
+BROWSER := /usr/bin/chromium
+browser:
+	@test -x $(BROWSER) || { if [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "The browser tests need Debian's chromium; run: sudo apt-get install -y chromium" >&2; exit 1; fi; }
+
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 check: $(STAMP)
 	$(BIN)/hrc-corpus check
@@ -48,4 +71,4 @@ lock:
 	rm -rf .venv-lock
 
 clean:
-	rm -rf $(VENV) dist .hrc-build
+	rm -rf $(VENV) dist .hrc-build node_modules

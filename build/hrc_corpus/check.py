@@ -13,6 +13,7 @@ from itertools import accumulate
 from typing import Any, Iterable
 
 from .load import Corpus, Document, StatementFolder
+from .numbers import disagreements
 from .problems import Path_, Problem, RecordError, did_you_mean
 from .schema import Schemas
 from .text import Paragraph, Span, closest_passage, normalize, numbers, occurrences, paragraphs, sentences
@@ -263,6 +264,8 @@ def _statement_claims(folder: StatementFolder, entities: dict[str, Any],
             if (quantity["value"] is None) != (quantity["qualifier"] == "indefinite"):
                 problems.append(doc.problem(where + ("quantities", j, "value"),
                                             "value is null exactly when the qualifier is indefinite (a number the text states needs its value)"))
+            elif quantity["as"] in claim["quote"]:  # words not in the quote are reported already
+                problems += [doc.problem(where + ("quantities", j, name), message) for name, message in disagreements(quantity)]
         if check_entities:
             for j, mention in enumerate(claim.get("entities", [])):
                 if mention["id"] not in entities:

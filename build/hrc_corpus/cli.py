@@ -195,6 +195,22 @@ def cmd_release(root: Path, frozen: bool) -> int:
     return 0
 
 
+def cmd_site(root: Path, package: Path | None, out: Path | None) -> int:
+    """hrc-corpus site [--package PATH] [--out DIR]: the reading site, from the CSV data package."""
+    from .dataset import DatasetError
+    from .site import SiteError, build_site
+
+    target = out or root / "dist" / "site"
+    try:
+        files = build_site(package or root, target, root)
+    except (SiteError, DatasetError) as exc:
+        print(f"site not built: {exc}", file=sys.stderr)
+        return 1
+    pages = sum(1 for name in files if name.endswith(".html"))
+    print(f"wrote {target}/: {pages} pages, {len(files)} files; open {target / 'index.html'}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     p = argparse.ArgumentParser(prog="hrc-corpus", description=__doc__.splitlines()[0])
@@ -216,6 +232,9 @@ def parser() -> argparse.ArgumentParser:
     r = sub.add_parser("release", help="write dist/<name>-<version>/: zips, loose tables, notes, SHA256SUMS")
     r.add_argument("--frozen", action="store_true",
                    help="for CI: change nothing committed; refuse a version not already recorded in releases/")
+    w = sub.add_parser("site", help="write the reading site (static HTML) to dist/site/ from the CSV data package")
+    w.add_argument("--package", type=Path, default=None, help="the data package: a folder or its datapackage.json (default: this checkout's)")
+    w.add_argument("--out", type=Path, default=None, help="the folder to write (default: dist/site/)")
     return p
 
 
@@ -234,6 +253,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_agreement(root, args.check)
         if args.command == "docs":
             return cmd_docs(root, args.check)
+        if args.command == "site":
+            return cmd_site(root, args.package, args.out)
         if args.command == "release":
             return cmd_release(root, args.frozen)
         return cmd_build(root, args.check, args.frictionless, args.allow_drop)

@@ -40,6 +40,15 @@ class DatasetError(Exception):
     """The data could not be loaded as published: missing, unreachable, or not matching its checksums."""
 
 
+class Dataset(dict[str, pd.DataFrame]):
+    """load()'s result: table name -> DataFrame, in package order, with the package it came from."""
+
+    def __init__(self, frames: Mapping[str, pd.DataFrame], descriptor: Mapping[str, Any]):
+        super().__init__(frames)
+        self.descriptor: dict[str, Any] = dict(descriptor)  # datapackage.json as read
+        self.version: str | None = descriptor.get("version")  # the version loaded (tables.version)
+
+
 def pandas_dtype(field: Mapping[str, Any]) -> Any:
     """The pandas dtype of a Table Schema field descriptor."""
     enum = field.get("constraints", {}).get("enum")
@@ -55,8 +64,8 @@ def dtype_label(field: Mapping[str, Any]) -> str:
 
 
 def load(source: str | os.PathLike[str] | None = None, *, version: str | None = None,
-         cache: str | os.PathLike[str] | None = None) -> dict[str, pd.DataFrame]:
-    """Every table as a typed DataFrame, keyed by table name, in package order.
+         cache: str | os.PathLike[str] | None = None) -> Dataset:
+    """Every table as a typed DataFrame, keyed by table name, in package order (.version: the version loaded).
 
     source: None for this checkout; a folder or datapackage.json (a checkout, an unzipped
     package, a release folder) or a release's zip; or the http(s) URL of a release's files,
@@ -71,7 +80,7 @@ def load(source: str | os.PathLike[str] | None = None, *, version: str | None = 
     descriptor = json.loads(read(DESCRIPTOR))
     if version is not None and descriptor.get("version") != version:
         raise DatasetError(f"expected version {version} of the dataset, found {descriptor.get('version')}")
-    return {r["name"]: frame(r, read(_safe_path(r["path"]))) for r in descriptor["resources"]}
+    return Dataset({r["name"]: frame(r, read(_safe_path(r["path"]))) for r in descriptor["resources"]}, descriptor)
 
 
 def frame(resource: Mapping[str, Any], data: bytes) -> pd.DataFrame:

@@ -7,6 +7,10 @@
     <name>-<version>-parquet.zip   the Parquet data package, with the same documents
     datapackage.json, <table>.csv  the CSV package as loose files (pd.read_csv(url), frictionless, hrc_corpus.dataset.load)
     <table>.parquet                each table as Parquet (pd.read_parquet(url), DuckDB)
+    <name>-<version>.sqlite        SQLite database for Datasette; <name>-<version>-datasette.json its metadata
+    <name>-<version>.xlsx          spreadsheet workbook: a sheet per table, README, data dictionary
+    README.md                      Hugging Face dataset card (also the Parquet zip's README.md)
+    <name>-<version>-spans.jsonl   standoff spans per statement; -annotations.jsonld: W3C Web Annotations
     RELEASE_NOTES.md               what changed since the previous release
     SHA256SUMS                     the SHA-256 of every file above (`sha256sum -c SHA256SUMS`)
 
@@ -33,7 +37,7 @@ from typing import Any, Mapping
 
 from packaging.version import InvalidVersion, Version
 
-from . import docs, notes, write
+from . import docs, formats, notes, write
 from .check import CheckedCorpus
 from .schema import Schemas
 from .tables import build_tables
@@ -194,13 +198,21 @@ def release_files(staged: Staged, schemas: Schemas, citation: bytes, section: st
     codebook = schemas.folder / "CODEBOOK.md"
     if codebook.is_file():  # at the path the package description cites
         shared["schema/CODEBOOK.md"] = codebook.read_bytes()
+    # The users' formats (SQLite, workbook, dataset card, standoff), built from the CSV package as published.
+    with tempfile.TemporaryDirectory(prefix="hrc-formats-") as tmp:
+        for name, data in staged.csv.items():
+            (Path(tmp) / name).parent.mkdir(parents=True, exist_ok=True)
+            (Path(tmp) / name).write_bytes(data)
+        extra = formats.build_all(tmp, readme(package, "parquet", staged.rows))
     files: dict[str, bytes] = {}
     for fmt, members in (("csv", staged.csv), ("parquet", staged.parquet)):
-        contents = members | shared | {"README.md": readme(package, fmt, staged.rows).encode()}
+        card = extra["README.md"] if fmt == "parquet" else readme(package, fmt, staged.rows).encode()
+        contents = members | shared | {"README.md": card}
         files[f"{base}-{fmt}.zip"] = zip_bytes({f"{base}-{fmt}/{name}": data for name, data in contents.items()})
     files["datapackage.json"] = staged.loose_descriptor
     files |= {path.removeprefix("data/"): data for path, data in staged.csv.items() if path.startswith("data/")}
     files |= {name: data for name, data in staged.parquet.items() if name.endswith(".parquet")}
+    files |= extra
     files["RELEASE_NOTES.md"] = section.encode()
     files["SHA256SUMS"] = sha256sums(files)
     return files

@@ -40,6 +40,8 @@ def build_tables(corpus: CheckedCorpus) -> dict[str, pa.Table]:
         "entities": [{"entity_id": e["id"], "name": e["name"], "kind": e["kind"], "note": e.get("note")}
                      for e in sorted(corpus.entities, key=lambda e: e["id"])],
         "topics": list(_topics(corpus)),
+        "vocabularies": [{"vocabulary": name, "term": t.id, "label": t.label, "definition": t.definition}
+                         for name, terms in sorted(corpus.schemas.vocabularies.items()) for t in terms],
         "null_reasons": list(_null_reasons(corpus)),
     }
     for statement in corpus.statements:

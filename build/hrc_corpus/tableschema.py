@@ -101,6 +101,10 @@ def _field(schemas: Schemas, name: str, spec: dict[str, Any], base: str, present
     description = merged.get("description") or merged.get("title") or ""
     if vocabulary:
         description = description or merged.get("title", "")
+        # Every code resolves: say where its labels are (the vocabularies table is built from schema/vocab/).
+        description = f"{description.rstrip()} Labels: vocabularies where vocabulary = '{vocabulary}'."
+    if "x-codebook" in merged:
+        description = f"{description.rstrip()} Rules: codebook §{merged['x-codebook']} (schema/CODEBOOK.md)."
     return Field(name, kind, description, present and not nullable, constraints, vocabulary, _record_field(spec))
 
 
