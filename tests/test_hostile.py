@@ -167,7 +167,7 @@ def test_kill_during_commit_keeps_user_files(built: Path, tmp_path: Path) -> Non
     pristine = claims.read_bytes()
     landed = 0
     for i in range(6):
-        claims.write_bytes(pristine.replace(b"summary: The Human Rights Council", b"summary: The Council") if i % 2 == 0 else pristine)
+        claims.write_bytes(pristine.replace(b"    summary: ", b"    summary: (B) ", 1) if i % 2 == 0 else pristine)
         process = subprocess.Popen([sys.executable, "-m", "hrc_corpus.cli", "--root", str(root), "build"],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 120

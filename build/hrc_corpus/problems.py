@@ -37,6 +37,7 @@ def dotted(path: Path_) -> str:
     """Render a place inside a record the way a curator reads it: claims[3].quantities[0].unit."""
     out = ""
     for part in path:
+        part = part if isinstance(part, int) or len(part) <= 80 else part[:77] + "..."  # an absurdly long key
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 
