@@ -3,7 +3,8 @@
 Each case folder holds:
 
 - case.yaml: `about` (one line: the mistake) and `steps`, each naming a `file` of the repository
-  (relative to its root) and one operation on it (see OPERATIONS);
+  (relative to its root) and one operation on it (see OPERATIONS); optionally `command`, the
+  hrc-corpus command to run instead of `build` (a list of arguments; `{root}` is the copy's folder);
 - expected.txt: pairs of lines. For an invalid case, a `path:line:column:` prefix and a fragment of
   the message the problem must have. For a valid case, an output file and a fragment it must hold.
 
@@ -36,6 +37,7 @@ class Case:
     about: str
     steps: list[dict[str, Any]]
     expected: list[tuple[str, str]]  # (location or output file, fragment)
+    command: tuple[str, ...] = ("build",)  # the hrc-corpus command run on the patched copy; {root} is its folder
 
 
 def load_cases(kind: str) -> list[Case]:
@@ -46,7 +48,8 @@ def load_cases(kind: str) -> list[Case]:
         lines = [line for line in (folder / "expected.txt").read_text(encoding="utf-8").split("\n") if line.strip()]
         assert spec.get("about") and spec.get("steps"), f"{folder.name}: case.yaml needs about and steps"
         assert lines and len(lines) % 2 == 0, f"{folder.name}: expected.txt holds pairs of lines"
-        cases.append(Case(folder.name, spec["about"], spec["steps"], list(zip(lines[::2], lines[1::2]))))
+        command = tuple(str(arg) for arg in spec.get("command", ["build"]))
+        cases.append(Case(folder.name, spec["about"], spec["steps"], list(zip(lines[::2], lines[1::2])), command))
     return cases
 
 

@@ -8,6 +8,7 @@ and the site read it like the real one.
 from __future__ import annotations
 
 import csv
+import datetime
 import hashlib
 import io
 import json
@@ -81,7 +82,7 @@ def tables(statements: int = 2, claims_per: int = 8, seed: int = 1) -> dict[str,
         text = "\n".join(line for line, _ in lines)
         rows["statements"].append({
             "statement_id": sid, "title": f"Statement {s + 1} {HOSTILE[(s + 2) % len(HOSTILE)]} 𝔘𝔫𝔦",
-            "statement_type": "press_release", "date": f"2023-07-{10 + s:02d}", "place": "Geneva", "session_id": "HRC53",
+            "statement_type": "press_release", "date": (datetime.date(2023, 7, 10) + datetime.timedelta(days=s)).isoformat(), "place": "Geneva", "session_id": "HRC53",
             "segment": None, "agenda_item": None, "delegation": "KHM", "speaker_id": None, "speaker_title": None,
             "issuer_id": "gen-issuer", "language": "en", "curation": "complete", "source_file": f"gen-{s + 1}.md",
             "source_sha256": hashlib.sha256(text.encode()).hexdigest(), "source_url": f"javascript:{PWNED}",

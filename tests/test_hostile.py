@@ -139,10 +139,10 @@ def test_hostile_case(case: Case, hostile_runs: dict[str, dict[str, Any] | str])
     shown = f"\n--- stdout\n{run['stdout']}\n--- stderr\n{run['stderr']}"
     assert run["code"] == expect.get("exit", 1), shown
     assert "Traceback" not in run["stdout"] + run["stderr"], shown
-    assert run["stdout"].startswith("repository: "), shown  # the first line names the repository
+    assert run["stderr"].startswith("repository: "), shown  # the first line names the repository
     for fragment in expect.get("says", []):
         assert fragment in run["stdout"] + run["stderr"], f"expected {fragment!r}{shown}"
-    for line in run["stderr"].splitlines():  # every message one line: hrc-corpus: ..., a located problem, a stale file
+    for line in run["stderr"].splitlines()[1:]:  # every message one line: hrc-corpus: ..., a located problem, a stale file
         assert line.startswith(("hrc-corpus: ", "stale: ", "The committed data package")) or LOCATED.match(line) \
             or line.endswith("problem(s); nothing was written."), shown
     before, after = run["before"], run["after"]
@@ -194,7 +194,7 @@ def test_root_is_the_repository_you_stand_in(built: Path, tmp_path: Path) -> Non
     (clone / "records/statements/khm-hrc53-2023-07-16-press-release/claims.yaml").write_text("claims: [\n", encoding="utf-8")
     inside = clone / "records" / "statements"
     result = subprocess.run([sys.executable, "-m", "hrc_corpus.cli", "check"], capture_output=True, text=True, cwd=inside)
-    assert result.stdout.splitlines()[0] == f"repository: {clone}"
+    assert result.stderr.splitlines()[0] == f"repository: {clone}"
     assert result.returncode == 1 and "claims.yaml" in result.stderr  # the clone's broken file, not REPO's good one
 
 

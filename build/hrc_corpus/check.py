@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any, Iterable
 
+from .curate.drafts import decided_only, draft_problems
 from .load import Corpus, Document, StatementFolder
 from .numbers import disagreements
 from .problems import Path_, Problem, RecordError, did_you_mean
@@ -253,6 +254,8 @@ def _find(doc: Document, text: str, words: str, occurrence: int | None, where: P
 def _statement_claims(folder: StatementFolder, entities: dict[str, Any],
                       check_entities: bool) -> tuple[CheckedStatement | None, list[Problem]]:
     """Find every quote, quantity and mention; check ids, order, overlaps and coverage."""
+    drafts = draft_problems(folder)  # what `hrc-corpus new` left to decide (curate/drafts.py)
+    folder = decided_only(folder) if drafts else folder  # the rules below judge what is decided
     doc, meta = folder.claims, folder.meta.data
     if folder.source.startswith(b"\xef\xbb\xbf"):  # else its first sentence would start with an invisible U+FEFF
         return None, [Problem(folder.source_path, 1, 1, "", "the source document starts with a byte-order mark (U+FEFF), "
@@ -305,6 +308,7 @@ def _statement_claims(folder: StatementFolder, entities: dict[str, Any],
     problems += _coverage(doc, checked, complete=meta["curation"] == "complete")
     if meta["curation"] == "complete" and not problems:  # a quantity that was not found would be reported twice
         problems += _numbers_recorded(doc, checked)
+    problems += drafts
     return (None if problems else checked), problems
 
 

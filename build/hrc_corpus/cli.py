@@ -1,7 +1,7 @@
 """The hrc-corpus command: check the records, build the data packages.
 
 The repository is the one you stand in (the nearest folder from the current one upward that
-holds records/), or --root; the first line of the output names it.
+holds records/), or --root; the first line of the output (on stderr) names it.
 
 Exit codes: 0 success; 1 the records have problems (or, with build --check, the committed
 outputs are stale; with docs --check, the data dictionary is stale; a release was refused;
@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from . import __version__, fastbuild
 from .check import CheckedCorpus, check_corpus
+from .curate import commands as curate_commands
 from .load import load_corpus
 from .parsecache import parse_cache, paused_gc
 from .problems import RecordError, printable
@@ -235,6 +236,7 @@ def parser() -> argparse.ArgumentParser:
     w = sub.add_parser("site", help="write the reading site (static HTML) to dist/site/ from the CSV data package")
     w.add_argument("--package", type=Path, default=None, help="the data package: a folder or its datapackage.json (default: this checkout's)")
     w.add_argument("--out", type=Path, default=None, help="the folder to write (default: dist/site/)")
+    curate_commands.add_parsers(sub)  # new, status, text, fmt
     return p
 
 
@@ -244,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     root = _root(args.root)
     if root is None:
         return 2
-    print(f"repository: {printable(str(root))}", flush=True)
+    print(f"repository: {printable(str(root))}", file=sys.stderr, flush=True)  # stderr: stdout stays the command's own output
     try:
         work_folder(root, create=False)  # before anything reads a cache from it, or a journal
         if args.command == "check":
@@ -257,6 +259,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_site(root, args.package, args.out)
         if args.command == "release":
             return cmd_release(root, args.frozen)
+        if args.command in curate_commands.COMMANDS:
+            return curate_commands.run(args, root)
         return cmd_build(root, args.check, args.frictionless, args.allow_drop)
     except RecordError as exc:
         for problem in exc.problems:
