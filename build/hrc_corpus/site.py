@@ -198,7 +198,7 @@ def read(package: Path, docs: Path, citation: bytes | None = None) -> Site:
         raise SiteError(f"no {DESCRIPTOR} in {folder}: run `hrc-corpus build` first")
     tables = load(folder)
     descriptor = json.loads((folder / DESCRIPTOR).read_bytes())
-    if "vocabularies" in tables:
+    if "vocabularies" in tables and len(tables["vocabularies"]):
         vocabs = read_vocab_table(tables["vocabularies"])
     elif (docs / "schema" / "vocab").is_dir():
         vocabs = read_vocab_folder(docs / "schema" / "vocab")
