@@ -112,7 +112,9 @@ def test_broken_context_is_reported_at_its_line(case: str, repo_copy: Path, caps
 
 def test_without_references_the_corpus_builds_and_the_table_is_empty(repo_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (repo_copy / REFS).unlink()
-    assert main(["--root", str(repo_copy), "build"]) == 0
+    assert main(["--root", str(repo_copy), "build"]) == 1  # the build refuses to drop every row unasked
+    assert "claim_references" in capsys.readouterr().err
+    assert main(["--root", str(repo_copy), "build", "--allow-drop"]) == 0
     capsys.readouterr()
     refs = pd.read_csv(repo_copy / "data/claim_references.csv")
     assert len(refs) == 0 and list(refs.columns)[:4] == ["reference_id", "claim_id", "quantity_seq", "relation"]
