@@ -94,6 +94,10 @@ def test_new_status_check_decide_build(drafted: Path, tmp_path: Path) -> None:
     assert "file: 2024-03-04_made-up.md" in meta_text and "curation: in_progress" in meta_text
     claims_text = (folder / "claims.yaml").read_text(encoding="utf-8")
     assert STATEMENT not in run_cli("fmt", "--check", root=root).stderr  # new writes canonical files
+    for name, schema in (("statement.yaml", "statement.schema.json"), ("claims.yaml", "claims.schema.json")):
+        first = (folder / name).read_text(encoding="utf-8").splitlines()[0]  # the YAML language server's schema line
+        assert first.startswith("# yaml-language-server: $schema=")
+        assert (folder / first.split("=", 1)[1]).resolve() == (root / "schema" / schema).resolve()
     # Each draft quotes its sentence exactly; numbers as written, with the value the words give.
     assert "quote: Cambodia has trained 1,200 judges since 2020." in claims_text
     assert '{draft: true, as: "1,200", value: 1200}' in claims_text
