@@ -229,6 +229,9 @@ def test_new_from_a_pdf(repo_copy: Path, tmp_path: Path) -> None:
     assert (other / FOLDER / "source.md").read_bytes() == text
     claims = (folder / "claims.yaml").read_text(encoding="utf-8")
     assert "quote: Cambodia has trained 1,200 judges since 2020." in claims
+    assert "problem:" not in run_cli("status", STATEMENT, root=repo_copy).stdout
+    (folder / "source.pdf").write_bytes(pdf + b"\n")  # a PDF that changed after it was received
+    assert f"problem: {FOLDER}/source.pdf: SHA-256 " in run_cli("status", STATEMENT, root=repo_copy).stdout
 
 
 def test_new_refuses_a_pdf_without_text(repo_copy: Path, tmp_path: Path) -> None:
