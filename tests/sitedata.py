@@ -57,6 +57,8 @@ def tables(statements: int = 2, claims_per: int = 8, seed: int = 1) -> dict[str,
                          "note": HOSTILE[3]}]
     rows["topics"] = [{"topic_id": "SDG16", "scheme": "SDG", "label": f"Peace {HOSTILE[4]}", "description": "Goal 16.",
                        "parent_id": None}]
+    with open(REPO / "data" / "vocabularies.csv", encoding="utf-8", newline="") as f:  # labels, as published
+        rows["vocabularies"] = list(csv.DictReader(f))
     types = ["statistic", "fact", "action", "commitment", "evaluation", "normative", "rebuttal"]
     n, numbers = 0, {}
     for s in range(statements):

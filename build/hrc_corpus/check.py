@@ -6,6 +6,7 @@ The result of a clean check is a CheckedCorpus: the records plus what the build 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from bisect import bisect_left
 from dataclasses import dataclass, field
@@ -167,12 +168,30 @@ def _null_reasons(doc: Document, base: Path_, record: dict[str, Any], nullable: 
     return problems
 
 
+def _not_a_date(value: Any) -> bool:
+    """Whether a value the schema takes as a date is one the standard library cannot hold (year 0, 2023-02-30)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return True
+    return False
+
+
+def _date_problem(doc: Document, where: Path_, value: str) -> Problem:
+    """The message for a date that is not one (as schema.py words a failed date format)."""
+    return doc.problem(where, f"{value!r} is not a real calendar date (expected YYYY-MM-DD, years 1 to 9999)")
+
+
 def _session_dates(doc: Document) -> list[Problem]:
-    """A session starts before it ends."""
-    return [
+    """Dates are real dates; a session starts before it ends."""
+    problems = [_date_problem(doc, (i, name), s[name]) for i, s in enumerate(doc.data) for name in ("start", "end")
+                if _not_a_date(s[name])]
+    return problems + [
         doc.problem((i, "end"), f"the session ends ({s['end']}) before it starts ({s['start']})")
         for i, s in enumerate(doc.data)
-        if s["start"] and s["end"] and s["end"] < s["start"]
+        if s["start"] and s["end"] and not _not_a_date(s["start"]) and not _not_a_date(s["end"]) and s["end"] < s["start"]
     ]
 
 
@@ -180,6 +199,8 @@ def _statement_meta(folder: StatementFolder, sessions: dict[str, Any], actors: d
                     in_session: dict[str, bool], shape_ok: bool) -> list[Problem]:
     """Rules on statement.yaml: folder name, source hash, references, dates, nulls."""
     doc, meta = folder.meta, folder.meta.data
+    if _not_a_date(meta["date"]):  # (the comparisons with the session's dates below would mislead)
+        return [_date_problem(doc, ("date",), meta["date"])]
     problems = []
     if meta["id"] != folder.folder:
         problems.append(doc.problem(("id",), f"the id {meta['id']!r} differs from its folder name {folder.folder!r}; they must be equal"))
@@ -204,6 +225,8 @@ def _statement_meta(folder: StatementFolder, sessions: dict[str, Any], actors: d
 def _within_session(doc: Document, meta: dict[str, Any], session: dict[str, Any], strict: bool) -> list[Problem]:
     """A delivered statement falls within its session; a press release may follow it."""
     date, start, end = meta["date"], session["start"], session["end"]
+    if _not_a_date(start) or _not_a_date(end):  # reported in sessions.yaml
+        return []
     if start and date < start:
         return [doc.problem(("date",), f"{date} is before session {session['id']} starts ({start})")]
     if strict and end and date > end:
@@ -234,6 +257,9 @@ def _statement_claims(folder: StatementFolder, entities: dict[str, Any],
     drafts = draft_problems(folder)  # what `hrc-corpus new` left to decide (curate/drafts.py)
     folder = decided_only(folder) if drafts else folder  # the rules below judge what is decided
     doc, meta = folder.claims, folder.meta.data
+    if folder.source.startswith(b"\xef\xbb\xbf"):  # else its first sentence would start with an invisible U+FEFF
+        return None, [Problem(folder.source_path, 1, 1, "", "the source document starts with a byte-order mark (U+FEFF), "
+                              "which is not part of its text: save it as UTF-8 without BOM (and record its new SHA-256)")]
     try:
         text = normalize(folder.source.decode("utf-8"))
     except UnicodeDecodeError as exc:

@@ -38,7 +38,8 @@ from . import __version__
 from .check import CheckedCorpus, _schema_problems, _statement_claims, _statement_meta, check_corpus
 from .fastyaml import load_fast
 from .load import (ACTORS_FILE, CLAIMS_FILE, ENTITIES_FILE, MAX_BYTES, SESSIONS_FILE, SOURCE_FILE, STATEMENT_FILE,
-                   STATEMENTS, Corpus, Document, StatementFolder, _YamlProblem, load_yaml, parse_yaml, read_bytes)
+                   STATEMENTS, Corpus, Document, StatementFolder, _YamlProblem, load_yaml, parse_yaml, read_bytes,
+                   statement_folders)
 from .problems import RecordError
 from .readback import read_csv_table
 from .schema import Schemas
@@ -203,9 +204,13 @@ def _save_results(path: Path, fingerprint: bytes, entries: dict[bytes, Any]) -> 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.{os.getpid()}")
-        with open(temporary, "wb") as f:
-            marshal.dump({"fingerprint": fingerprint, "entries": entries}, f)
-        os.replace(temporary, path)
+        try:
+            with open(temporary, "wb") as f:
+                marshal.dump({"fingerprint": fingerprint, "entries": entries}, f)
+            os.replace(temporary, path)
+        except OSError:  # a full disk: leave no torn temporary file behind
+            temporary.unlink(missing_ok=True)
+            raise
     except OSError:  # a read-only checkout still builds; it just does not remember
         pass
 
@@ -232,7 +237,9 @@ def _run(root: Path, workers: int, pool_from: int, tabulate: bool) -> FastResult
     base = root / STATEMENTS
     if not base.is_dir():
         raise _NotClean
-    names = [n for n in sorted(os.listdir(base)) if not n.startswith(".")]  # as load.load_corpus lists them
+    names, odd = statement_folders(root)  # as load.load_corpus lists them
+    if odd:
+        raise _NotClean
     sessions = {s["id"]: s for s in shared.sessions}
     actors = {a["id"]: a for a in shared.actors}
     by_name = {t.name: t for t in tables(schemas)}
