@@ -80,6 +80,8 @@ def drafted(repo_copy: Path, tmp_path: Path) -> Path:
     assert code == 0, err
     assert f"created {FOLDER}/" in out
     assert "8 sentences: 3 draft claims, 5 candidate non-claims; 4 draft quantities, 1 draft entity mentions" in out
+    assert sorted(p.name for p in (repo_copy / FOLDER).iterdir()) == ["claims.yaml", "source.md", "statement.yaml"]
+    assert not list((repo_copy / "records").glob(".*"))  # the staging folder is gone
     return repo_copy
 
 
