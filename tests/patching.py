@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -143,6 +144,7 @@ def _symlink_to(path: Path, step: dict[str, Any], outside: Path, name: str) -> N
     """Replace a file by a symbolic link with the given (relative) target."""
     if path.exists() or path.is_symlink():
         path.unlink()
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.symlink_to(step["symlink_to"])
 
 
@@ -157,10 +159,16 @@ def _rename_to(path: Path, step: dict[str, Any], outside: Path, name: str) -> No
     path.rename(path.parents[len(Path(step["file"]).parts) - 1] / step["rename_to"])
 
 
+def _git_add(path: Path, step: dict[str, Any], outside: Path, name: str) -> None:
+    """Add a file to the index of the repository it is in, even if ignored (git add -f): as if committed."""
+    assert step["git_add"] is True
+    subprocess.run(["git", "-C", str(path.parent), "add", "-f", path.name], check=True, capture_output=True)
+
+
 OPERATIONS: dict[str, Callable[[Path, dict[str, Any], Path, str], None]] = {
     "replace": _replace, "delete_line": _delete_line, "write": _write, "prepend": _prepend, "append": _append,
     "pad_to": _pad_to, "line_ends": _line_ends, "delete": _delete, "symlink_outside": _symlink_outside,
-    "symlink_to": _symlink_to, "copy_to": _copy_to, "rename_to": _rename_to,
+    "symlink_to": _symlink_to, "copy_to": _copy_to, "rename_to": _rename_to, "git_add": _git_add,
 }
 EXTRA_KEYS = {"replace": ("with", "with_bytes", "all"), "append": ("times",)}
 EXTRA_KEYS = {op: EXTRA_KEYS.get(op, ()) for op in OPERATIONS}

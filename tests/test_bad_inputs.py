@@ -89,6 +89,8 @@ def test_invalid_case(case: Case, invalid_runs: dict[str, Run]) -> None:
     assert result.returncode == 1, shown
     assert "Traceback" not in result.stderr + result.stdout, shown
     lines = result.stderr.splitlines()
+    assert lines and lines[0] == f"repository: {root.resolve()}", shown  # the first line names the repository
+    lines = lines[1:]
     assert lines and lines[-1].endswith("problem(s); nothing was written."), shown
     assert all(LOCATED.match(line) for line in lines[:-1]), shown
     # One mistake is reported where it is: other files must not get messages about it (a typo in one

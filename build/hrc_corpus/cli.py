@@ -1,9 +1,14 @@
 """The hrc-corpus command: check the records, build the data packages.
 
+The repository is the one you stand in (the nearest folder from the current one upward that
+holds records/), or --root; the first line of the output (on stderr) names it.
+
 Exit codes:
   0  success
   1  the records have problems (each printed as path:line:column: message); or, with --check,
-     the committed outputs are stale; or a release was refused
+     the committed outputs (or the data dictionary, or the agreement report) are stale; or a
+     release was refused; or the outputs cannot be written; or the build would drop data the
+     last build had (see --allow-drop)
   2  the command was used wrongly
   3  the built packages failed their own validation (a fault of the build, not of the records;
      please report it); nothing was written
@@ -19,9 +24,10 @@ from pathlib import Path
 
 from . import __version__
 from .curate import commands as curate_commands
-from .files import JOURNAL, OUTPUTS, WORK
+from .files import JOURNAL, WORK
 from .pipeline import STRICT, Options, check_records, forget_build, remember_build, run, up_to_date
-from .problems import RecordError
+from .problems import RecordError, printable
+from .write import OUTPUT_FOLDERS, WriteError, commit, differences, foreign_files, locked, losses, plain, plain_errors, recover_pending, stage, staged_files, verify_staged, work_folder
 
 # Up to this many claims the build also has frictionless validate the CSV package (about 2 s at
 # 10,000 claims, 20 s at 100,000); above it, the build's own proofs stand: every value checked
@@ -29,29 +35,30 @@ from .problems import RecordError
 FRICTIONLESS_UP_TO = 20_000
 
 
-def default_root() -> Path:
-    """The repository this package was installed from, else the current folder."""
-    here = Path(__file__).resolve().parents[2]
-    return here if (here / "records").is_dir() and (here / "schema").is_dir() else Path.cwd()
+def find_root(start: Path) -> Path | None:
+    """The repository you stand in: the nearest folder from start upward that holds records/."""
+    for folder in (start, *start.parents):
+        if (folder / "records").is_dir():
+            return folder
+    return None
 
 
 def cmd_check(root: Path, options: Options) -> int:
     """hrc-corpus check."""
-    if (root / WORK / JOURNAL).exists():  # so that what check reports on is never a half-replaced data package
-        from .write import recover_pending  # imported here: the write step loads Arrow, which check does not need
-
-        recover_pending(root)
+    recover_pending(root)  # so that what check reports on is never a half-replaced data package
     result = run(root, options, tabulate=False)
     print(f"ok: {result.statements} statements, {result.claims} claims")
+    if not result.statements:
+        print("note: records/statements/ holds no statement; a build would refuse to empty the tables the last one had")
     print("\n".join(c.line() for c in result.coverage))
     return 0
 
 
-def cmd_build(root: Path, options: Options, check_only: bool, validate: bool | None = None) -> int:
-    """hrc-corpus build [--check] [--frictionless | --no-frictionless]."""
+def cmd_build(root: Path, options: Options, check_only: bool, validate: bool | None = None, allow_drop: bool = False) -> int:
+    """hrc-corpus build [--check] [--frictionless | --no-frictionless] [--allow-drop]."""
     if check_only:  # what CI runs: recomputed from the records alone, never from a cache the repository could hold
         options = Options(options.backend, options.workers, cache=False, pool_from=options.pool_from)
-    targets = list(OUTPUTS.values())
+    targets = ["datapackage.json", *OUTPUT_FOLDERS]
     before, asked_frictionless = None, validate is True
     if not check_only and not asked_frictionless and not (root / WORK / JOURNAL).exists():
         last, before = up_to_date(root, options, targets)
@@ -59,17 +66,19 @@ def cmd_build(root: Path, options: Options, check_only: bool, validate: bool | N
             print("up to date: datapackage.json + data/ (CSV) and dist/parquet/ (Parquet), as last built:")
             print("\n".join(last["lines"]))
             return 0
-    from .write import commit, differences, locked, stage, verify_staged
-
     result = run(root, options)
     schema_tables, arrow, csv_files = result.schema_tables, result.arrow, result.csv
     if validate is None:  # frictionless takes ~20 s at 100,000 claims; the read-back proofs do not
         validate = result.claims <= FRICTIONLESS_UP_TO
     with locked(root) as work:
-        staging = Path(tempfile.mkdtemp(prefix="staging-", dir=work))
+        with plain_errors(root):
+            staging = Path(tempfile.mkdtemp(prefix="staging-", dir=work))
         try:
-            stage(staging, schema_tables, arrow, csv_files)
+            with plain_errors(root):
+                stage(staging, schema_tables, arrow, csv_files)
+            files = staged_files(staging)
             if check_only:
+                _report_foreign(root, files, "not part of the data package (not committed), left alone")
                 return _report_stale(differences(root, staging))
             # Every table is read back from the CSV bytes staged and compared with the one it was written from.
             errors = verify_staged(staging, arrow, frictionless=validate, schema_tables=schema_tables)
@@ -77,6 +86,11 @@ def cmd_build(root: Path, options: Options, check_only: bool, validate: bool | N
                 print("The built packages failed validation; nothing was written:", file=sys.stderr)
                 print("\n".join(f"  {e}" for e in errors), file=sys.stderr)
                 return 3
+            lost = [] if allow_drop else losses(root, arrow)
+            if lost:
+                print(f"hrc-corpus: this build would drop what the last build had: {'; '.join(lost)}. Nothing was written; "
+                      "if that is what you mean, run `hrc-corpus build --allow-drop`.", file=sys.stderr)
+                return 1
             forget_build(root)
             commit(root, work, staging)
         finally:
@@ -88,7 +102,15 @@ def cmd_build(root: Path, options: Options, check_only: bool, validate: bool | N
         remember_build(root, options, targets, before, {"lines": lines})
     print("built datapackage.json + data/ (CSV) and dist/parquet/ (Parquet):")
     print("\n".join(lines))
+    _report_foreign(root, files, "left in place, not made by the build")
     return 0
+
+
+def _report_foreign(root: Path, files: list[str], what: str) -> None:
+    """Name the files in the output folders that the build does not make (a user's own)."""
+    foreign = foreign_files(root, files)
+    if foreign:
+        print(f"{what}: {', '.join(foreign)}")
 
 
 def cmd_agreement(root: Path, check_only: bool) -> int:
@@ -174,7 +196,8 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="hrc-corpus", description=doc.splitlines()[0],
                                 epilog=doc[doc.index("Exit codes:"):], formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    p.add_argument("--root", type=Path, default=None, help="repository folder (default: this checkout)")
+    p.add_argument("--root", type=Path, default=None,
+                   help="repository folder (default: the nearest folder from the current one upward that holds records/)")
     p.add_argument("--strict", action="store_true",
                    help="the reference backends only (PyYAML events, jsonschema), in one process, without any cache; "
                         "slower, same answer")
@@ -184,6 +207,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--check", action="store_true", help="write nothing; exit 1 if the committed outputs are stale")
     b.add_argument("--frictionless", action=argparse.BooleanOptionalAction, default=None,
                    help=f"also validate the CSV package with frictionless (default: only up to {FRICTIONLESS_UP_TO:,} claims)")
+    b.add_argument("--allow-drop", action="store_true",
+                   help="write even if the build drops a statement, or empties a table, that the last build had")
     a = sub.add_parser("agreement", help="inter-coder agreement of the two readings under reliability/")
     a.add_argument("--check", action="store_true", help="write nothing; exit 1 if the committed report is stale")
     d = sub.add_parser("docs", help="write docs/data-dictionary.md from schema/")
@@ -201,8 +226,12 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: parse arguments, run the command, turn record problems into messages."""
     args = parser().parse_args(argv)
-    root = (args.root or default_root()).resolve()
+    root = _root(args.root)
+    if root is None:
+        return 2
+    print(f"repository: {printable(str(root))}", file=sys.stderr, flush=True)  # stderr: stdout stays the command's own output
     try:
+        work_folder(root, create=False)  # before anything reads a cache from it, or a journal
         options = STRICT if args.strict else Options()
         if args.command == "check":
             return cmd_check(root, options)
@@ -216,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_release(root, args.frozen)
         if args.command in curate_commands.COMMANDS:
             return curate_commands.run(args, root)
-        return cmd_build(root, options, args.check, args.frictionless)
+        return cmd_build(root, options, args.check, args.frictionless, args.allow_drop)
     except RecordError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -225,6 +254,33 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head`: not an error of the records
         sys.stderr.close()
         return 0
+    except WriteError as exc:
+        print(f"hrc-corpus: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # the system said no (a full disk, a read-only folder): one plain line, never a traceback
+        print(f"hrc-corpus: {plain(exc, root, 'read or write')}", file=sys.stderr)
+        return 1
+
+
+def _root(given: Path | None) -> Path | None:
+    """The repository: --root, or the one the current folder is in; None (after saying why) if there is none."""
+    if given is not None:
+        root = given.resolve()
+        if not root.is_dir():
+            why = "is a file, not a folder" if root.exists() else "does not exist"
+            print(f"hrc-corpus: --root {printable(str(given))} {why}; give the repository's folder", file=sys.stderr)
+            return None
+        return root
+    try:
+        here = Path.cwd().resolve()
+    except OSError:
+        print("hrc-corpus: the current folder no longer exists; cd into a checkout, or give --root", file=sys.stderr)
+        return None
+    found = find_root(here)
+    if found is None:
+        print(f"hrc-corpus: no repository here: neither {printable(str(here))} nor a folder above it holds records/; "
+              "cd into a checkout, or give --root", file=sys.stderr)
+    return found
 
 
 if __name__ == "__main__":

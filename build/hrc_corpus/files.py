@@ -17,8 +17,6 @@ from .problems import Problem
 
 WORK = ".hrc-build"  # the build's working folder inside the repository (ignored by git)
 JOURNAL = "journal.json"  # inside WORK: the renames of a commit in progress (write.py)
-# Output name inside the staging folder -> final path in the repository.
-OUTPUTS = {"datapackage.json": "datapackage.json", "data": "data", "parquet": "dist/parquet"}
 MAX_BYTES = 8 * 1024 * 1024  # a record file larger than this is a mistake, not a record
 
 RECORDS = "records"
@@ -26,7 +24,10 @@ STATEMENTS = f"{RECORDS}/statements"
 SESSIONS_FILE = f"{RECORDS}/sessions.yaml"
 ACTORS_FILE = f"{RECORDS}/actors.yaml"
 ENTITIES_FILE = f"{RECORDS}/entities.yaml"
+SOURCES_FILE = f"{RECORDS}/sources.yaml"  # optional: public sources (codebook §15)
+REFERENCES_FILE = f"{RECORDS}/references.yaml"  # optional: reference figures beside claims
 SHARED_FILES = (SESSIONS_FILE, ACTORS_FILE, ENTITIES_FILE)
+OPTIONAL_FILES = (SOURCES_FILE, REFERENCES_FILE)
 STATEMENT_FILE, CLAIMS_FILE, SOURCE_FILE = "statement.yaml", "claims.yaml", "source.md"
 STATEMENT_FILES = (STATEMENT_FILE, CLAIMS_FILE, SOURCE_FILE)
 
@@ -61,7 +62,7 @@ def read_bytes(root: Path, rel: str) -> tuple[bytes | None, list[Problem]]:
     try:
         return real.read_bytes(), []
     except OSError as exc:
-        return None, [Problem(rel, 0, 0, "", f"cannot read the file ({exc.strerror or exc})")]
+        return None, [Problem(rel, 0, 0, "", f"the file cannot be read: {(exc.strerror or str(exc)).lower()}")]
 
 
 def _crosses_link(root: Path, rel: str) -> bool:
@@ -118,7 +119,12 @@ class Listing:
 
 
 def statement_folders(root: Path) -> Listing:
-    """The one listing of records/statements/ (links into a refused entry are not judged)."""
+    """The one listing of records/statements/ (links into a refused entry are not judged).
+
+    A hidden folder (.name) or a name with a line break, a control character or white space at
+    an end is a problem, never skipped: its statement would vanish from the tables. Hidden
+    files (.DS_Store, .gitkeep) are not statements and are passed over.
+    """
     base = root / STATEMENTS
     listing = Listing()
     if not base.is_dir():
@@ -127,8 +133,17 @@ def statement_folders(root: Path) -> Listing:
     for name in sorted(os.listdir(base)):  # sorted: listing order varies by file system
         folder = f"{STATEMENTS}/{name}"
         if name.startswith("."):
+            if (base / name).is_dir():
+                listing.refused.append(name)
+                listing.problems.append(Problem(folder, 0, 0, "", "a hidden folder (its name starts with '.') would be passed over "
+                                                "and its statement dropped from the tables; name the folder by its statement id, "
+                                                "or move it out of records/statements/"))
             continue
-        if (root / folder).is_symlink():
+        if not name.isprintable() or name != name.strip():
+            listing.refused.append(name)
+            listing.problems.append(Problem(folder, 0, 0, "", "the folder name holds a line break, a control character or white "
+                                            "space at an end; name the folder by its statement id"))
+        elif (root / folder).is_symlink():
             listing.refused.append(name)
             listing.problems.append(Problem(folder, 0, 0, "", "the statement folder is a symbolic link; it must be a real folder inside the repository"))
         elif not (root / folder).is_dir():

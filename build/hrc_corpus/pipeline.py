@@ -30,11 +30,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
 from .cache import FOLDER, Cache, fingerprint
-from .check import CheckedCorpus, LinkFacts, SharedRecords, check_corpus, check_links, check_shared, check_statement, duplicate_ids
+from .check import CheckedCorpus, LinkFacts, SharedRecords, check_context_across, check_corpus, check_links, check_shared, check_statement, duplicate_ids
 from .check.validate import Validators
+from .context import ClaimIndex, Context
 from .csvfile import csv_rows
-from .files import SHARED_FILES, STATEMENT_FILES, STATEMENTS, WORK, atomic_write, read_bytes, statement_folders
-from .load import BACKENDS, Corpus, load_corpus, load_statement, read_document
+from .files import OPTIONAL_FILES, SHARED_FILES, STATEMENT_FILES, STATEMENTS, WORK, atomic_write, read_bytes, statement_folders
+from .load import BACKENDS, Corpus, load_corpus, load_optional_yaml, load_statement, read_document
 from .problems import Problem, RecordError
 from .schema import Schemas
 from .tableschema import Table, tables
@@ -150,7 +151,13 @@ class _Run:
             self.problems += found
             shared_docs.append(doc)
             shared_bytes.append(b"-" if data is None else b"+" + data)
-        self.corpus = Corpus(shared_docs[0], shared_docs[1], shared_docs[2], [])
+        optional = []
+        for rel in OPTIONAL_FILES:
+            doc, found = load_optional_yaml(root, rel, options.backend)
+            self.problems += found
+            optional.append(doc)
+        self.corpus = Corpus(shared_docs[0], shared_docs[1], shared_docs[2], [], optional[0], optional[1])
+        self.context = Context()
         self.shared, found = check_shared(self.corpus, self.validators)
         self.problems += found
         self.cache = Cache.open(root / WORK, fingerprint(root, options.backend)) if options.cache else None
@@ -185,6 +192,10 @@ class _Run:
             self.cache.prune()
         ordered = [results[name] for name in names]
         self._across(names, ordered, blobs, listing.refused)
+        names_seen = set(names) | set(listing.refused) | {r["meta_id"] for r in ordered if r.get("meta_id")}
+        claims = ClaimIndex({f"{r['coverage'][0]}-{c}": q for r in ordered if r["coverage"] for c, q in r["qualifiers"]},
+                            {r["coverage"][0] for r in ordered if r["coverage"]}, names_seen)
+        self.problems += check_context_across(self.corpus, self.shared, self.validators, claims, self.context)
         if self.problems:
             raise RecordError(self.problems)
         return self._tables(ordered, cached, tabulate)
@@ -242,7 +253,8 @@ class _Run:
         from .write import csv_bytes
 
         assert self.corpus.sessions and self.corpus.actors and self.corpus.entities
-        shared = CheckedCorpus(self.corpus.sessions.data, self.corpus.actors.data, self.corpus.entities.data, [], self.schemas)
+        shared = CheckedCorpus(self.corpus.sessions.data, self.corpus.actors.data, self.corpus.entities.data, [], self.schemas,
+                               context=self.context)
         arrow = build_tables(shared)  # the tables of the shared records; the statements' ones are made below
         csv_files: dict[str, bytes] = {}
         for table in schema_tables:
@@ -277,8 +289,9 @@ def _statement_result(name: str) -> dict[str, Any]:
         facts = LinkFacts(name, judged=False)
         return {"problems": [_plain(p) for p in problems], "facts": asdict(facts), "coverage": None}
     checked = check_statement(folder, shared, state["validators"])
+    meta_id = folder.meta.data.get("id") if isinstance(folder.meta.data, dict) else None
     result: dict[str, Any] = {"problems": [_plain(p) for p in problems + checked.problems], "facts": asdict(checked.facts),
-                              "coverage": None}
+                              "coverage": None, "meta_id": meta_id if isinstance(meta_id, str) else None}
     if checked.checked is None:
         return result
     from .tables import PER_STATEMENT, statement_rows
@@ -292,6 +305,7 @@ def _statement_result(name: str) -> dict[str, Any]:
         csv[table] = csv_rows(([row[f.name] for f in fields] for row in rows[table]), [f.type for f in fields]).decode("utf-8")
     link_fields = [f.name for f in by_name["claim_links"].fields]
     result.update(csv=csv, links=[[row[f] for f in link_fields] for row in rows["claim_links"]],
+                  qualifiers=[[c, [q.record["qualifier"] for q in qs]] for c, qs in s.quantities.items()],
                   null_reasons=s.meta.get("null_reasons", {}),
                   coverage=[s.id, len(s.claims), len(s.non_claims), s.sentences_covered, s.sentences_total, s.meta["curation"]])
     return result
@@ -315,6 +329,7 @@ def _sound(value: Any) -> bool:
     if value.get("coverage") is None:
         return bool(value["problems"]) or not facts["judged"]
     return (isinstance(value.get("csv"), dict) and all(isinstance(v, str) for v in value["csv"].values())
+            and isinstance(value.get("qualifiers"), list)
             and isinstance(value.get("links"), list) and isinstance(value.get("null_reasons"), dict)
             and isinstance(value["coverage"], list) and len(value["coverage"]) == 6)
 

@@ -15,6 +15,8 @@ from typing import Any
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
+from .problems import Problem, RecordError
+
 BASE_URI = "https://cambodia-hrc-statements.invalid/schema/"
 RECORD_SCHEMAS = {  # record kind -> schema file
     "sessions": "session.schema.json",
@@ -22,6 +24,8 @@ RECORD_SCHEMAS = {  # record kind -> schema file
     "entities": "entity.schema.json",
     "statement": "statement.schema.json",
     "claims": "claims.schema.json",
+    "sources": "source.schema.json",
+    "references": "reference.schema.json",
 }
 
 
@@ -41,9 +45,26 @@ class Schemas:
     def __init__(self, folder: Path):
         self.folder = folder
         self.documents: dict[str, dict[str, Any]] = {}
+        if not folder.is_dir():
+            raise RecordError([Problem(folder.name, 0, 0, "", "the schema folder is missing (it holds the JSON Schemas "
+                                       "the records are checked against); restore it from the repository")])
+        problems = []
         for path in sorted(folder.rglob("*.json")):
             rel = path.relative_to(folder).as_posix()
-            self.documents[rel] = json.loads(path.read_text(encoding="utf-8"))
+            shown = f"{folder.name}/{rel}"
+            try:
+                self.documents[rel] = json.loads(path.read_text(encoding="utf-8"))
+            except json.JSONDecodeError as exc:
+                problems.append(Problem(shown, exc.lineno, exc.colno, "", f"not JSON: {exc.msg}"))
+            except UnicodeDecodeError as exc:
+                problems.append(Problem(shown, 0, 0, "", f"the file is not UTF-8 ({exc.reason} at byte {exc.start})"))
+            except OSError as exc:
+                problems.append(Problem(shown, 0, 0, "", f"the file cannot be read: {(exc.strerror or str(exc)).lower()}"))
+        for rel in (*RECORD_SCHEMAS.values(), "tables.schema.json"):
+            if rel not in self.documents and not any(p.file == f"{folder.name}/{rel}" for p in problems):
+                problems.append(Problem(f"{folder.name}/{rel}", 0, 0, "", "the schema file is missing; restore it from the repository"))
+        if problems:
+            raise RecordError(problems)
         self.registry: Registry = Registry().with_resources(
             (BASE_URI + rel, DRAFT202012.create_resource(doc)) for rel, doc in self.documents.items()
         )

@@ -6,12 +6,14 @@ The result of a clean check is a CheckedCorpus: the records plus what the build 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any, Iterable
 
+from ..context import ClaimIndex, Context, check_context
 from ..curate.drafts import decided_only, draft_problems
 from ..files import decode
 from ..load import Corpus, Document, StatementFolder
@@ -24,7 +26,7 @@ from .validate import Validators
 # Fields whose null needs a reason in null_reasons, per record kind ("a.b" is a nested field).
 NULLABLE = {
     "statement": ("segment", "agenda_item", "speaker", "speaker_title", "source.url"),
-    "sessions": ("start", "end", "place"),
+    "sessions": ("start", "end", "place", "president", "high_level_segment_start", "high_level_segment_end", "resolutions_adopted"),
     "actors": (),
 }
 
@@ -73,6 +75,7 @@ class CheckedCorpus:
     statements: list[CheckedStatement]
     schemas: Schemas
     problems: list[Problem] = field(default_factory=list)
+    context: Context = field(default_factory=Context)  # sources and references (context.py)
 
 
 @dataclass
@@ -85,6 +88,7 @@ class SharedRecords:
     in_session: dict[str, bool]  # statement type -> whether it is delivered during its session
     shape_ok: bool  # sessions and actors are both readable and of the right shape
     check_entities: bool  # entities are readable and of the right shape
+    sessions_ok: bool = False  # sessions.yaml is readable and of the right shape (its facts can be checked)
 
 
 @dataclass
@@ -127,7 +131,8 @@ def check_shared(corpus: Corpus, validators: Validators) -> tuple[SharedRecords,
         problems += _session_dates(right["sessions"])
     in_session = {t.id: bool(t.extra.get("x-in-session")) for t in validators.schemas.vocabularies["statement_type"]}
     shared = SharedRecords(index.get("sessions", {}), index.get("actors", {}), index.get("entities", {}), in_session,
-                           shape_ok="sessions" in right and "actors" in right, check_entities="entities" in right)
+                           shape_ok="sessions" in right and "actors" in right, check_entities="entities" in right,
+                           sessions_ok="sessions" in right)
     return shared, problems
 
 
@@ -213,11 +218,37 @@ def check_corpus(corpus: Corpus, validators: Validators) -> CheckedCorpus:
     for name, first in duplicate_ids([(f.folder, f.statement_id) for f in facts if f.statement_id is not None]):
         meta = by_folder[name].meta
         problems.append(meta.problem(("id",), f"duplicate statement id {meta.data['id']!r} (also in {by_folder[first].meta.path})"))
+    context = Context()
+    names = statement_names([(f.folder, f.meta.data) for f in corpus.statements]) | set(corpus.unread)
+    problems += check_context_across(corpus, shared, validators, claim_index([r.checked for r in results if r.checked], names),
+                                     context)
     if problems:
         raise RecordError(problems)
     assert corpus.sessions and corpus.actors and corpus.entities
     return CheckedCorpus(corpus.sessions.data, corpus.actors.data, corpus.entities.data,
-                         sorted((r.checked for r in results if r.checked), key=lambda s: s.id), validators.schemas)
+                         sorted((r.checked for r in results if r.checked), key=lambda s: s.id), validators.schemas,
+                         context=context)
+
+
+def statement_names(folders: list[tuple[str, Any]]) -> set[str]:
+    """Folder names and the ids their statement.yaml gives (a renamed folder is reported once, at its id)."""
+    ids = {meta.get("id") for _, meta in folders if isinstance(meta, dict)}
+    return {folder for folder, _ in folders} | {i for i in ids if isinstance(i, str)}
+
+
+def claim_index(statements: list[CheckedStatement], names: set[str]) -> ClaimIndex:
+    """What the reference rules need of the checked statements: each claim's quantities' qualifiers."""
+    return ClaimIndex({f"{s.id}-{c}": [q.record["qualifier"] for q in qs] for s in statements for c, qs in s.quantities.items()},
+                      {s.id for s in statements}, names)
+
+
+def check_context_across(corpus: Corpus, shared: SharedRecords, validators: Validators, claims: ClaimIndex,
+                         context: Context) -> list[Problem]:
+    """Sources, session facts and references (context.py), once the statements are checked; fills in context."""
+    problems, found = check_context(validators.schemas, corpus.sessions if shared.sessions_ok else None,
+                                    corpus.sources, corpus.references, claims)
+    context.sources, context.references = found.sources, found.references
+    return problems
 
 
 def _index(doc: Document, problems: list[Problem]) -> dict[str, dict[str, Any]]:
@@ -240,12 +271,19 @@ def _get(record: dict[str, Any], dotted_field: str) -> Any:
     return value
 
 
+def _present(record: dict[str, Any], dotted_field: str) -> bool:
+    """Whether a possibly nested field is in the record at all (null or not)."""
+    head, _, rest = dotted_field.partition(".")
+    return head in record and (not rest or (isinstance(record[head], dict) and _present(record[head], rest)))
+
+
 def _null_reasons(doc: Document, base: Path_, record: dict[str, Any], nullable: Iterable[str]) -> list[Problem]:
     """A null field needs a reason; a reason needs a null field."""
     problems = []
     reasons = record.get("null_reasons", {})
     for name in nullable:
-        if _get(record, name) is None and name not in reasons:
+        # An optional field left out is not null (the schema says which fields must be there).
+        if _get(record, name) is None and name not in reasons and _present(record, name):
             where = base + tuple(name.split("."))
             problems.append(doc.problem(where, f"{name} is null but null_reasons gives no reason (add null_reasons: {{{name}: why it is unknown}})"))
     for name in reasons:
@@ -256,12 +294,30 @@ def _null_reasons(doc: Document, base: Path_, record: dict[str, Any], nullable: 
     return problems
 
 
+def _not_a_date(value: Any) -> bool:
+    """Whether a value the schema takes as a date is one the standard library cannot hold (year 0, 2023-02-30)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return True
+    return False
+
+
+def _date_problem(doc: Document, where: Path_, value: str) -> Problem:
+    """The message for a date that is not one (as schema.py words a failed date format)."""
+    return doc.problem(where, f"{value!r} is not a real calendar date (expected YYYY-MM-DD, years 1 to 9999)")
+
+
 def _session_dates(doc: Document) -> list[Problem]:
-    """A session starts before it ends."""
-    return [
+    """Dates are real dates; a session starts before it ends."""
+    problems = [_date_problem(doc, (i, name), s[name]) for i, s in enumerate(doc.data) for name in ("start", "end")
+                if _not_a_date(s[name])]
+    return problems + [
         doc.problem((i, "end"), f"the session ends ({s['end']}) before it starts ({s['start']})")
         for i, s in enumerate(doc.data)
-        if s["start"] and s["end"] and s["end"] < s["start"]
+        if s["start"] and s["end"] and not _not_a_date(s["start"]) and not _not_a_date(s["end"]) and s["end"] < s["start"]
     ]
 
 
@@ -269,6 +325,8 @@ def _statement_meta(folder: StatementFolder, sessions: dict[str, Any], actors: d
                     in_session: dict[str, bool], shape_ok: bool) -> list[Problem]:
     """Rules on statement.yaml: folder name, source hash, references, dates, nulls."""
     doc, meta = folder.meta, folder.meta.data
+    if _not_a_date(meta["date"]):  # (the comparisons with the session's dates below would mislead)
+        return [_date_problem(doc, ("date",), meta["date"])]
     problems = []
     if meta["id"] != folder.folder:
         problems.append(doc.problem(("id",), f"the id {meta['id']!r} differs from its folder name {folder.folder!r}; they must be equal"))
@@ -293,6 +351,8 @@ def _statement_meta(folder: StatementFolder, sessions: dict[str, Any], actors: d
 def _within_session(doc: Document, meta: dict[str, Any], session: dict[str, Any], strict: bool) -> list[Problem]:
     """A delivered statement falls within its session; a press release may follow it."""
     date, start, end = meta["date"], session["start"], session["end"]
+    if _not_a_date(start) or _not_a_date(end):  # reported in sessions.yaml
+        return []
     if start and date < start:
         return [doc.problem(("date",), f"{date} is before session {session['id']} starts ({start})")]
     if strict and end and date > end:
@@ -328,6 +388,9 @@ def _statement_claims(folder: StatementFolder, entities: dict[str, Any], check_e
     drafts = draft_problems(folder)  # what `hrc-corpus new` left to decide (curate/drafts.py)
     folder = decided_only(folder) if drafts else folder  # the rules below judge what is decided
     doc, meta = folder.claims, folder.meta.data
+    if folder.source.startswith(b"\xef\xbb\xbf"):  # else its first sentence would start with an invisible U+FEFF
+        return None, [Problem(folder.source_path, 1, 1, "", "the source document starts with a byte-order mark (U+FEFF), "
+                              "which is not part of its text: save it as UTF-8 without BOM (and record its new SHA-256)")]
     source, found_source = decode(folder.source, folder.source_path, record=False)
     if source is None:
         return None, found_source

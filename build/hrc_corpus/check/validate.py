@@ -64,7 +64,13 @@ def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-Validator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+def _is_integer(checker: Any, instance: Any) -> bool:
+    """JSON Schema's integer, as the records mean it: a whole number written as one (1.0 is not an occurrence)."""
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+Validator = validators.extend(Draft202012Validator, {"pattern": _pattern},
+                              type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer))
 
 
 
@@ -169,7 +175,8 @@ def _explain(error: ValidationError) -> Iterator[tuple[Path_, bool, str]]:
         allowed = list(schema.get("properties", {}))
         for name in value:
             if name not in allowed:
-                yield where + (name,), True, (f"unknown field {name!r}{did_you_mean(name, allowed)} "
+                shown = repr(name) if len(name) <= 80 else repr(name[:77]) + f"... ({len(name):,} characters)"
+                yield where + (name,), True, (f"unknown field {shown}{did_you_mean(name, allowed)} "
                                               f"(allowed: {', '.join(allowed)})")
     elif kind == "type":
         wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .package import Package, read_package
+from .package import FormatError, Package, read_package
 
-__all__ = ["Package", "build_all", "read_package"]
+__all__ = ["FormatError", "Package", "build_all", "read_package"]
 
 
 def build_all(folder: str | Path, card_body: str = "") -> dict[str, bytes]:

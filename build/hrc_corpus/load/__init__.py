@@ -12,19 +12,36 @@ YAML backends turns its text into JSON values:
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from ..files import ACTORS_FILE, CLAIMS_FILE, ENTITIES_FILE, MAX_BYTES, RECORDS, SESSIONS_FILE, SHARED_FILES, SOURCE_FILE, STATEMENT_FILE, STATEMENTS, decode, read_bytes, statement_folders
+from ..files import (
+    ACTORS_FILE,
+    CLAIMS_FILE,
+    ENTITIES_FILE,
+    MAX_BYTES,
+    RECORDS,
+    REFERENCES_FILE,
+    SESSIONS_FILE,
+    SHARED_FILES,
+    SOURCE_FILE,
+    SOURCES_FILE,
+    STATEMENT_FILE,
+    STATEMENTS,
+    decode,
+    read_bytes,
+    statement_folders,
+)
 from ..problems import Problem
 from . import rapid
 from .document import Corpus, Document, StatementFolder, YamlProblem
-from .reference import MAX_DEPTH, MAX_INT, parse_yaml
+from .reference import MAX_DEPTH, MAX_INT, MAX_KEY, parse_yaml
 
 BACKENDS = ("fast", "reference")
 
 __all__ = ["ACTORS_FILE", "BACKENDS", "CLAIMS_FILE", "Corpus", "Document", "ENTITIES_FILE", "MAX_BYTES", "MAX_DEPTH",
-           "MAX_INT", "RECORDS", "SESSIONS_FILE", "SOURCE_FILE", "STATEMENTS", "STATEMENT_FILE", "StatementFolder",
-           "YamlProblem", "load_corpus", "load_statement", "load_yaml", "parse", "parse_yaml", "read_bytes", "read_document"]
+           "MAX_INT", "MAX_KEY", "RECORDS", "REFERENCES_FILE", "SESSIONS_FILE", "SOURCES_FILE", "SOURCE_FILE", "STATEMENTS", "STATEMENT_FILE", "StatementFolder",
+           "YamlProblem", "load_corpus", "load_optional_yaml", "load_statement", "load_yaml", "parse", "parse_yaml", "read_bytes", "read_document"]
 
 
 def parse(text: str, rel: str, backend: str = "fast") -> Document:
@@ -101,4 +118,16 @@ def load_corpus(root: Path, backend: str = "fast") -> Corpus:
             unread.append(name)
         else:
             statements.append(statement)
-    return Corpus(shared[0], shared[1], shared[2], statements, unread, problems)
+    optional = []
+    for rel in (SOURCES_FILE, REFERENCES_FILE):
+        doc, found = load_optional_yaml(root, rel, backend)
+        problems += found
+        optional.append(doc)
+    return Corpus(shared[0], shared[1], shared[2], statements, optional[0], optional[1], unread, problems)
+
+
+def load_optional_yaml(root: Path, rel: str, backend: str = "fast") -> tuple[Document | None, list[Problem]]:
+    """A record file that may be absent (None, no problem); present, it is read like any other."""
+    if not os.path.lexists(root / rel):
+        return None, []
+    return load_yaml(root, rel, backend)

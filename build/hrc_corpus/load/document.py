@@ -79,6 +79,8 @@ class Corpus:
     actors: Document | None
     entities: Document | None
     statements: list[StatementFolder]
+    sources: Document | None = None  # None: the records have no sources.yaml
+    references: Document | None = None  # None: the records have no references.yaml
     unread: list[str] = field(default_factory=list)  # statement folders refused, or some file of which could not be read
     problems: list[Problem] = field(default_factory=list)
 

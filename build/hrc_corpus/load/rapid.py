@@ -30,7 +30,7 @@ from typing import Any
 
 from ..problems import Path_
 from .document import Document, YamlProblem
-from .reference import MAX_DEPTH, parse_yaml, read_plain
+from .reference import MAX_DEPTH, MAX_KEY, parse_yaml, read_plain
 
 try:  # optional: without rapidyaml and RE2 every file takes the reference backend
     import re2
@@ -84,8 +84,8 @@ class _Duplicate(Exception):
 def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """A mapping from JSON pairs; a repeated key is a doubt."""
     mapping = dict(pairs)
-    if len(mapping) != len(pairs):
-        raise _Duplicate
+    if len(mapping) != len(pairs) or any(len(key) > MAX_KEY for key in mapping):
+        raise _Duplicate  # (a key longer than libyaml takes is a doubt too: the reference refuses it)
     return mapping
 
 
@@ -157,6 +157,8 @@ def _reference_number(token: str) -> Any:
     value = read_plain(token)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError(token)
+    if isinstance(value, float) and value.is_integer():
+        raise ValueError(token)  # jsonschema-rs takes 1.0 as an integer, the reference schema check does not: let it judge
     return value
 
 

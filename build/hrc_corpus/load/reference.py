@@ -76,6 +76,7 @@ _YAML11_KIND = {"int": "a whole number", "float": "a number", "bool": "a boolean
                 "timestamp": "a date and time", "merge": "a merge key", "value": "a special value", "str": "text"}
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")  # YAML 1.1 reads it as a date, whose text it is: allowed
 MAX_INT = 2**53
+MAX_KEY = 1000  # characters; libyaml refuses a plain key longer than 1,024, so the fast backend defers well before
 MAX_DEPTH = 20  # records nest five levels deep; far deeper is a mistake (and would exhaust the stack)
 
 
@@ -137,7 +138,11 @@ def parse_yaml(text: str, path: str) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = (exc.problem or exc.context or "invalid YAML").strip()
-        if exc.problem and exc.context and exc.context_mark and exc.context_mark is not mark:
+        key_line = text.split("\n")[exc.context_mark.line] if exc.context_mark and "simple key" in (exc.context or "") else ""
+        if len(key_line) > 1024:  # libyaml's limit on a key's length, which its own message does not name
+            mark = exc.context_mark
+            what = "a key longer than 1,024 characters (YAML allows no longer key; a record's keys are short field names)"
+        elif exc.problem and exc.context and exc.context_mark and exc.context_mark is not mark:
             # Where the unfinished thing started, which is where the mistake usually is.
             what += f" ({exc.context.strip()} that starts at line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1})"
         raise YamlProblem(mark.line + 1 if mark else 1, mark.column + 1 if mark else 1, f"YAML syntax: {what}") from None
