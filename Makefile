@@ -24,7 +24,7 @@ site: $(STAMP)
 
 # docs/screenshots/*.png: each page type at desktop and phone width (not part of `make test`).
 screenshots: $(STAMP) browser
-	$(BIN)/python tests/screenshots.py
+	$(BIN)/python -m tests.screenshots
 
 # The browser tests drive Debian's chromium (never a downloaded browser): as root (CI), install it
 # when missing; otherwise stop with the one command to run.

@@ -1,14 +1,10 @@
-"""Reading the data: pandas from URLs, the typed loader (local, downloaded, cached, offline, tampered), the docs' one-liners."""
+"""Reading the data: pandas from URLs, the typed loader (local, downloaded, cached, offline, tampered). The README's snippets: test_readme_snippets.py."""
 
 from __future__ import annotations
 
 import functools
 import json
-import os
-import re
 import shutil
-import subprocess
-import sys
 import threading
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -196,31 +192,3 @@ def test_release_zips_folder_and_checkout_load_the_same(released: Path) -> None:
         frames = load(source)
         for name in local:
             pd.testing.assert_frame_equal(frames[name], local[name])
-
-
-def snippets(language: str) -> list[str]:
-    """The fenced code blocks of one language in the README's "Use the data" section."""
-    text = (REPO / "README.md").read_text()
-    section = text[text.index("\n## Use the data\n") :]
-    section = section[: section.find("\n## ", 1)]
-    return re.findall(rf"```{language}\n(.*?)```", section, re.DOTALL)
-
-
-def test_use_the_data_one_liners_run(released: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    python, shell = snippets("python"), snippets("sh")
-    assert len(python) >= 4 and len(shell) == 1 and len(snippets("r")) == 1  # R is shown, not run
-    monkeypatch.chdir(released.parents[1])  # a built checkout: the local paths are those after make build
-    results: dict[str, Any] = {}
-    with serving(released) as base:
-        for code in python:
-            namespace: dict[str, Any] = {"BASE": base}
-            exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - our own docs
-            results |= {k: v for k, v in namespace.items() if k in ("claims", "tables", "rows")}
-        env = os.environ | {"BASE": base, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-        result = subprocess.run(["bash", "-euo", "pipefail", "-c", shell[0]], env=env, capture_output=True, text=True,
-                                timeout=120)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.count("VALID") >= 2 * len(RESOURCES) and "INVALID" not in result.stdout
-    n_claims = len(pd.read_csv(REPO / "data" / "claims.csv"))
-    assert len(results["claims"]) == n_claims and len(results["rows"]) == n_claims
-    assert_typed(results["tables"])

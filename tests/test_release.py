@@ -41,7 +41,8 @@ def test_release_folder_holds_every_file_with_its_checksum(released: Path) -> No
     assert version == hrc_corpus.__version__
     expected = {f"{NAME}-{version}-csv.zip", f"{NAME}-{version}-parquet.zip", "datapackage.json",
                 "RELEASE_NOTES.md", "SHA256SUMS", "README.md", f"{NAME}-{version}.sqlite", f"{NAME}-{version}.xlsx",
-                f"{NAME}-{version}-datasette.json", f"{NAME}-{version}-spans.jsonl", f"{NAME}-{version}-annotations.jsonld"}
+                f"{NAME}-{version}-datasette.json", f"{NAME}-{version}-spans.jsonl", f"{NAME}-{version}-annotations.jsonld",
+                f"{NAME}-{version}-site.zip"}
     expected |= {f"{t}.{ext}" for t in tables() for ext in ("csv", "parquet")}
     assert {p.name for p in released.iterdir()} == expected
     sums = parse_sums((released / "SHA256SUMS").read_text())

@@ -231,3 +231,24 @@ def test_pages_stay_small(real_site: Path) -> None:
     for path in real_site.rglob("*.html"):
         assert path.stat().st_size < 2_000_000, path
     assert re.search(r"window\.HRC_CLAIMS = \{", (real_site / "assets" / "claims-data.js").read_text(encoding="utf-8"))
+
+
+def test_the_release_carries_the_site_reproducibly(released: Path, real_site: Path, tmp_path: Path) -> None:
+    import zipfile
+
+    from hrc_corpus import __version__, release
+
+    name = f"{release.NAME}-{__version__}-site.zip"
+    with zipfile.ZipFile(released / name) as archive:
+        infos = archive.infolist()
+        names = [i.filename for i in infos]
+        assert names == sorted(names)
+        assert all(i.date_time == release.ZIP_TIME and i.external_attr >> 16 == 0o100644 for i in infos)
+        top = f"{release.NAME}-{__version__}-site/"
+        files = {n.removeprefix(top): archive.read(n) for n in names}
+    # The same site as `hrc-corpus site` builds from the committed package (the release's citation aside).
+    ours = {p.relative_to(real_site).as_posix(): p.read_bytes() for p in real_site.rglob("*") if p.is_file()}
+    assert set(files) == set(ours)
+    differ = sorted(n for n in files if files[n] != ours[n])
+    assert set(differ) <= {"index.html", "about.html"}, differ
+    assert "index.html" in files and f"{top}index.html" in names

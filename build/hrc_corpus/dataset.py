@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import os
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -64,7 +65,7 @@ def dtype_label(field: Mapping[str, Any]) -> str:
 
 
 def load(source: str | os.PathLike[str] | None = None, *, version: str | None = None,
-         cache: str | os.PathLike[str] | None = None) -> Dataset:
+         cache: str | os.PathLike[str] | None = None, verbose: bool = False) -> Dataset:
     """Every table as a typed DataFrame, keyed by table name, in package order (.version: the version loaded).
 
     source: None for this checkout; a folder or datapackage.json (a checkout, an unzipped
@@ -72,9 +73,10 @@ def load(source: str | os.PathLike[str] | None = None, *, version: str | None = 
     where "{version}" is replaced by version (default: this package's version).
     version: the package version expected; a different one is an error.
     cache: where downloads are kept (default: $HRC_CORPUS_CACHE, else the user cache folder).
+    verbose: report each download (pooch's log); by default downloads are silent.
     """
     if isinstance(source, str) and source.startswith(("http://", "https://")):
-        read = _remote_reader(source, version, cache)
+        read = _remote_reader(source, version, cache, verbose)
     else:
         read = _local_reader(source)
     descriptor = json.loads(read(DESCRIPTOR))
@@ -190,19 +192,19 @@ def _zip_reader(path: Path) -> Reader:
     return read
 
 
-def _remote_reader(url: str, version: str | None, cache: str | os.PathLike[str] | None) -> Reader:
+def _remote_reader(url: str, version: str | None, cache: str | os.PathLike[str] | None, verbose: bool = False) -> Reader:
     """Read files of a release over HTTP(S), each checked against the release's SHA256SUMS and cached."""
     base = url.replace("{version}", version or __version__)
     base = base if base.endswith("/") else base + "/"
     root = Path(cache or os.environ.get(CACHE_ENV) or _default_cache())
     # One folder per release address, so two releases never share (or overwrite) a file.
     folder = root / hashlib.sha256(base.encode()).hexdigest()[:16]
-    sums = parse_sums(_fetch(base, SUMS, folder, None).read_text(encoding="utf-8"))
+    sums = parse_sums(_fetch(base, SUMS, folder, None, verbose).read_text(encoding="utf-8"))
 
     def read(rel: str) -> bytes:
         if rel not in sums:
             raise DatasetError(f"{rel} is not listed in {base}{SUMS}: refusing a file without a checksum")
-        return _fetch(base, rel, folder, sums[rel]).read_bytes()
+        return _fetch(base, rel, folder, sums[rel], verbose).read_bytes()
 
     return read
 
@@ -214,22 +216,33 @@ def _default_cache() -> Path:
     return Path(pooch.os_cache("hrc-corpus"))
 
 
-def _fetch(base: str, name: str, folder: Path, sha256: str | None) -> Path:
-    """A release file from the cache if its checksum matches, else downloaded and checked."""
+def _fetch(base: str, name: str, folder: Path, sha256: str | None, verbose: bool = False) -> Path:
+    """A release file from the cache if its checksum matches, else downloaded (again) and checked."""
     import pooch
     import requests
 
     cached = folder / name
     had_copy = cached.is_file()
+    logger = pooch.get_logger()
+    level = logger.level
+    # pooch logs every download at INFO, with advice ("Use this value as the 'known_hash'") that reads like an error.
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
     try:
         path = Path(pooch.retrieve(base + name, known_hash=f"sha256:{sha256}" if sha256 else None, fname=name,
                                    path=folder, progressbar=False))
+    except requests.HTTPError as exc:
+        state = ("the cached copy does not match its checksum" if had_copy else "it is not in the cache")
+        response = exc.response
+        status = f"HTTP {response.status_code} {response.reason}".rstrip() if response is not None else "HTTP error"
+        raise DatasetError(f"could not download {base}{name} ({status}) and {state} ({folder})") from exc
     except ValueError as exc:  # pooch's word for "the download's hash is not the known hash"
         raise DatasetError(f"refused {base}{name}: it does not match its SHA-256 in {SUMS} (expected {sha256}); "
                            "the file is corrupt or was tampered with, and was not used") from exc
     except (requests.RequestException, OSError) as exc:
         state = ("the cached copy does not match its checksum" if had_copy else "it is not in the cache")
         raise DatasetError(f"could not download {base}{name} ({exc.__class__.__name__}) and {state} ({folder})") from exc
+    finally:
+        logger.setLevel(level)
     if sha256 and hashlib.sha256(path.read_bytes()).hexdigest() != sha256:  # never trust a cache blindly
         raise DatasetError(f"{path} does not match its SHA-256 in {SUMS}: refusing a tampered file")
     return path

@@ -11,6 +11,7 @@
     <name>-<version>.xlsx          spreadsheet workbook: a sheet per table, README, data dictionary
     README.md                      Hugging Face dataset card (also the Parquet zip's README.md)
     <name>-<version>-spans.jsonl   standoff spans per statement; -annotations.jsonld: W3C Web Annotations
+    <name>-<version>-site.zip      the reading site (site.py): open <name>-<version>-site/index.html
     RELEASE_NOTES.md               what changed since the previous release
     SHA256SUMS                     the SHA-256 of every file above (`sha256sum -c SHA256SUMS`)
 
@@ -23,8 +24,10 @@ recorded, with different content, is refused.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import re
@@ -35,9 +38,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+import yaml
 from packaging.version import InvalidVersion, Version
 
-from . import docs, formats, notes, write
+from . import docs, formats, notes, site, write
 from .check import CheckedCorpus
 from .schema import Schemas
 from .tables import build_tables
@@ -192,7 +196,12 @@ def in_changelog(root: Path, version: str) -> bool:
 def release_files(staged: Staged, schemas: Schemas, citation: bytes, section: str) -> dict[str, bytes]:
     """Every file of the release folder, by name, SHA256SUMS last."""
     base = f"{NAME}-{staged.version}"
-    package = json.loads(staged.csv["datapackage.json"])
+    # A release's descriptors also say where the data come from, who made them and when they were released.
+    statements_csv = staged.csv["data/statements.csv"]
+    csv_files = staged.csv | {"datapackage.json": provenance(staged.csv["datapackage.json"], statements_csv, citation)}
+    parquet_files = staged.parquet | {"datapackage.json": provenance(staged.parquet["datapackage.json"], statements_csv,
+                                                                     citation)}
+    package = json.loads(csv_files["datapackage.json"])
     shared = {"CITATION.cff": citation, "LICENSE.md": licence(package).encode(),
               "data-dictionary.md": docs.render(schemas).encode()}
     codebook = schemas.folder / "CODEBOOK.md"
@@ -200,22 +209,43 @@ def release_files(staged: Staged, schemas: Schemas, citation: bytes, section: st
         shared["schema/CODEBOOK.md"] = codebook.read_bytes()
     # The users' formats (SQLite, workbook, dataset card, standoff), built from the CSV package as published.
     with tempfile.TemporaryDirectory(prefix="hrc-formats-") as tmp:
-        for name, data in staged.csv.items():
+        for name, data in csv_files.items():
             (Path(tmp) / name).parent.mkdir(parents=True, exist_ok=True)
             (Path(tmp) / name).write_bytes(data)
         extra = formats.build_all(tmp, readme(package, "parquet", staged.rows))
+        pages = site.site_files(Path(tmp), schemas.folder.parent, citation)  # the reading site, from the same package
+    extra[f"{base}-site.zip"] = zip_bytes({f"{base}-site/{name}": data for name, data in pages.items()})
     files: dict[str, bytes] = {}
-    for fmt, members in (("csv", staged.csv), ("parquet", staged.parquet)):
+    for fmt, members in (("csv", csv_files), ("parquet", parquet_files)):
         card = extra["README.md"] if fmt == "parquet" else readme(package, fmt, staged.rows).encode()
         contents = members | shared | {"README.md": card}
         files[f"{base}-{fmt}.zip"] = zip_bytes({f"{base}-{fmt}/{name}": data for name, data in contents.items()})
-    files["datapackage.json"] = staged.loose_descriptor
+    files["datapackage.json"] = provenance(staged.loose_descriptor, statements_csv, citation)
     files |= {path.removeprefix("data/"): data for path, data in staged.csv.items() if path.startswith("data/")}
     files |= {name: data for name, data in staged.parquet.items() if name.endswith(".parquet")}
     files |= extra
     files["RELEASE_NOTES.md"] = section.encode()
     files["SHA256SUMS"] = sha256sums(files)
     return files
+
+
+def provenance(descriptor: bytes, statements_csv: bytes, citation: bytes) -> bytes:
+    """A descriptor with sources (the statements' documents), contributors (CITATION.cff's authors), created (its date-released)."""
+    doc = json.loads(descriptor)
+    cff = yaml.safe_load(citation)
+    sources = []
+    for row in csv.DictReader(io.StringIO(statements_csv.decode("utf-8"))):
+        source = {"title": f"{row['title']} ({row['statement_type']}, {row['date']}); received as {row['source_file']}, "
+                           f"SHA-256 {row['source_sha256']}"}
+        if row["source_url"]:  # never invented: only a recorded address
+            source["path"] = row["source_url"]
+        sources.append(source)
+    contributors = [{"title": a.get("name") or " ".join(filter(None, [a.get("given-names"), a.get("family-names")])),
+                     "role": "author"} for a in cff.get("authors", [])]
+    doc |= {"sources": sources, "contributors": contributors}
+    if cff.get("date-released"):  # the release's date, never the build's time: releasing again gives the same bytes
+        doc["created"] = f"{cff['date-released']}T00:00:00Z"
+    return json_bytes(doc)
 
 
 def zip_bytes(entries: Mapping[str, bytes]) -> bytes:

@@ -166,14 +166,19 @@ class Site:
     vocabs: dict[tuple[str, str], Vocab]
     docs: Path
     package_files: dict[str, bytes]
+    citation: str | None  # CITATION.cff
 
     def vocab(self, table: str, column: str) -> Vocab:
         """The vocabulary of table.column (an empty one when the package gives none)."""
         return self.vocabs.get((table, column)) or Vocab(column, column, "")
 
 
-def read(package: Path, docs: Path) -> Site:
-    """Read the data package at package (folder or datapackage.json) and the vocabularies."""
+def read(package: Path, docs: Path, citation: bytes | None = None) -> Site:
+    """Read the data package at package (folder or datapackage.json) and the vocabularies.
+
+    docs: the folder with schema/ (vocabularies, codebook), reliability/AGREEMENT.md and CITATION.cff;
+    citation: CITATION.cff's bytes when they differ from docs' (a release sets its version and date).
+    """
     folder = package if package.is_dir() else package.parent
     if not (folder / DESCRIPTOR).is_file():
         raise SiteError(f"no {DESCRIPTOR} in {folder}: run `hrc-corpus build` first")
@@ -187,7 +192,8 @@ def read(package: Path, docs: Path) -> Site:
         vocabs = {}
     files = {DESCRIPTOR: (folder / DESCRIPTOR).read_bytes()}
     files |= {r["path"]: (folder / r["path"]).read_bytes() for r in descriptor["resources"]}
-    return Site(descriptor, tables, column_vocabs(descriptor, vocabs), docs, files)
+    cff = citation if citation is not None else (docs / "CITATION.cff").read_bytes() if (docs / "CITATION.cff").is_file() else None
+    return Site(descriptor, tables, column_vocabs(descriptor, vocabs), docs, files, cff.decode("utf-8") if cff else None)
 
 
 def highlight(text: str, claims: list[dict[str, Any]], non_claims: list[dict[str, Any]],
@@ -374,7 +380,7 @@ class Builder:
             ids = {i["c"]["claim_id"] for i in items}
             links = [l for cid in sorted(ids) for l in self.links_out.get(cid, [])
                      if l["target_claim_id"] in ids or l["relation"] in ("updates", "related_measure", "conflicts")]
-            found.append({"measure": measure, "rows": items, "chart": chart(items, self.site.vocab("quantities", "unit")),
+            found.append({"measure": measure, "rows": items, "chart": chart(items, self.site.vocab("quantities", "unit"), self.site.vocab("quantities", "qualifier")),
                           "statements": len({i["s"]["statement_id"] for i in items}),
                           "links": [(l, self.claim.get(l["claim_id"]), self.claim.get(l["target_claim_id"])) for l in links]})
         found.sort(key=lambda g: (-g["statements"], _date(g["rows"][0]["s"]["date"]), g["measure"]))
@@ -388,8 +394,7 @@ class Builder:
         docs = self.site.docs
         codebook = docs / "schema" / "CODEBOOK.md"
         agreement = docs / "reliability" / "AGREEMENT.md"
-        citation = docs / "CITATION.cff"
-        cff_text = citation.read_text(encoding="utf-8") if citation.is_file() else None
+        cff_text = self.site.citation
         sums = [(name, hashlib.sha256(data).hexdigest(), len(data)) for name, data in sorted(self.site.package_files.items())]
         vocabs = sorted({(v.name, id(v)): v for v in self.site.vocabs.values()}.values(), key=lambda v: v.name)
         return self.render("about.html.j2", base="", page="about", sums=sums, vocabs=vocabs,
@@ -402,9 +407,7 @@ class Builder:
         counts = [(r["name"], len(self.site.tables[r["name"]])) for r in d["resources"]]
         return self.render("index.html.j2", base="", page="home", d=d, rows=self.statement_rows(), counts=counts,
                            downloads=[(name, len(data)) for name, data in sorted(self.site.package_files.items())],
-                           licences=d.get("licenses", []), cite=citation_line(
-                               (self.site.docs / "CITATION.cff").read_text(encoding="utf-8")
-                               if (self.site.docs / "CITATION.cff").is_file() else None, d))
+                           licences=d.get("licenses", []), cite=citation_line(self.site.citation, d))
 
     def files(self) -> dict[str, bytes]:
         """Every file of the site, by path."""
@@ -450,18 +453,20 @@ def _topic_order(topic: str) -> tuple[Any, ...]:
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", topic))
 
 
-def chart(items: list[dict[str, Any]], units: Vocab) -> dict[str, Any] | None:
+def chart(items: list[dict[str, Any]], units: Vocab, qualifiers: Vocab) -> dict[str, Any] | None:
     """A horizontal bar chart (SVG geometry) of one measure's values, when several statements give one in one unit."""
     valued = [i for i in items if i["q"]["value"] is not None]
     if len({i["s"]["statement_id"] for i in valued}) < 2 or len({i["q"]["unit"] for i in valued}) != 1:
         return None
     top = max(abs(float(i["q"]["value"])) for i in valued) or 1.0
-    row, label_w, bar_w = 34, 150, 330
+    row, label_w, bar_w = 34, 88, 210
     bars = []
     for n, i in enumerate(valued):
         width = max(2.0, bar_w * abs(float(i["q"]["value"])) / top)
-        bars.append({"y": 10 + n * row, "w": f"{width:.1f}", "date": _date(i["s"]["date"]), "text": i["q"]["as_written"],
-                     "value": _number(i["q"]["value"]), "tx": f"{label_w + width + 6:.1f}"})
+        q = i["q"]
+        shown = q["as_written"] if q["qualifier"] == "exact" else f"{q['as_written']} ({qualifiers.label(q['qualifier']).lower()})"
+        bars.append({"y": 10 + n * row, "w": f"{width:.1f}", "date": _date(i["s"]["date"]), "text": shown,
+                     "value": _number(q["value"]), "tx": f"{label_w + width + 6:.1f}"})
     return {"bars": bars, "height": 20 + len(valued) * row, "x": label_w, "unit": units.label(valued[0]["q"]["unit"])}
 
 
@@ -481,9 +486,14 @@ def citation_line(cff: str | None, descriptor: Mapping[str, Any]) -> str:
     return f"{authors or 'The authors'}{f' ({year})' if year else ''}. {title}. Version {version}. Dataset."
 
 
+def site_files(package: Path, docs: Path, citation: bytes | None = None) -> dict[str, bytes]:
+    """Every file of the site of a package, by path (see read for docs and citation)."""
+    return Builder(read(package, docs, citation)).files()
+
+
 def build_site(package: Path, out: Path, docs: Path) -> dict[str, bytes]:
     """Build the site from the package and write it to out (swapped in whole); return its files."""
-    files = Builder(read(package, docs)).files()
+    files = site_files(package, docs)
     write_folder(out, files)
     return files
 
