@@ -32,8 +32,8 @@ from .conftest import copy_repo
 
 KILLS = 30  # bounded: about half a minute
 CLAIMS = "records/statements/khm-hrc53-2023-07-16-press-release/claims.yaml"
-OLD_SUMMARY = "    summary: The Human Rights Council ended its 53rd session"
-NEW_SUMMARY = "    summary: The Council ended its 53rd session"
+OLD_SUMMARY = "    summary: The Human Rights Council concluded its 53rd session"
+NEW_SUMMARY = "    summary: The Council concluded its 53rd session"
 
 
 def output_set(root: Path) -> dict[str, str]:
