@@ -9,7 +9,10 @@ process's maximum resident set):
   editing one statement, and (up to --reference-up-to claims) the reference path alone
   (PyYAML events and jsonschema, as before the fast paths);
 - peers on the same data: check-jsonschema on the record files; frictionless validate on the
-  CSV package and on the Parquet package.
+  CSV package and on the Parquet package;
+- the reading site (`hrc-corpus site`) from the built CSV package: its build time, its largest
+  page, the claims index's data file, and how fast a filter of the claims index answers in
+  headless Chromium (Debian's, through Playwright), the first time (loading the data) and after.
 
 It prints one table per size and the targets with PASS or FAIL, and writes the figures to
 OUT/results.json. Timings on a shared machine vary; CPU time varies less than wall time. Peak
@@ -59,6 +62,31 @@ fastyaml.ryml = None  # every file through load.parse_yaml
 fastschema.FastValidators.vouches = lambda self, kind, instance: False  # every record through jsonschema
 from hrc_corpus.cli import run_check
 run_check(Path(sys.argv[1]))
+"""
+# Times the claims index's filter in headless Chromium: the first filter (which loads the data) and
+# then filters on loaded data, each until the table has its new rows laid out.
+FILTER = r"""
+import json, sys, time
+from playwright.sync_api import sync_playwright
+from tests.test_site_browser import CHROMIUM, FLAGS
+TIMED = '''([name, value]) => {
+    const el = document.getElementById("f-" + name), t0 = performance.now();
+    el.value = value;
+    el.dispatchEvent(new Event("change", {bubbles: true}));
+    document.body.offsetHeight;  // the new rows laid out
+    return performance.now() - t0; }'''
+with sync_playwright() as p:
+    browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+    page = browser.new_page()
+    page.goto(sys.argv[1])
+    start = time.perf_counter()
+    page.select_option("#f-claim_type", "statistic")
+    page.wait_for_function("() => document.getElementById('status').textContent.includes('match')")
+    first = (time.perf_counter() - start) * 1000
+    timed = [page.evaluate(TIMED, [name, value]) for name, value in
+             (("claim_type", "fact"), ("checkworthy", "cfs"), ("q", "the"), ("claim_type", ""), ("q", "zzzz"), ("q", ""))]
+    print(json.dumps({"first_ms": first, "filter_ms": max(timed)}))
+    browser.close()
 """
 FRICTIONLESS = """
 import sys
@@ -126,6 +154,12 @@ def run_size(out: Path, claims: int, peers: bool, reference: bool) -> dict[str, 
     stages["check + build, warm"] = measure(cli + ["build", "--no-frictionless"])
     edit_one_statement(root, 1)
     stages["rebuild after one edit"] = measure(cli + ["build", "--no-frictionless"])
+    site = root / "dist" / "site"
+    stages["site build"] = measure(cli + ["site", "--out", str(site)])
+    site_figures = site_sizes(site)
+    if site_figures is not None and Path("/usr/bin/chromium").is_file():
+        run = measure([sys.executable, "-c", FILTER, (site / "claims.html").as_uri()], cwd=REPO)
+        site_figures |= json.loads(run["out"].strip().splitlines()[-1])
     if reference:
         stages["reference check (no fast paths)"] = measure([sys.executable, "-c", REFERENCE, str(root)])
     if peers:
@@ -144,7 +178,16 @@ def run_size(out: Path, claims: int, peers: bool, reference: bool) -> dict[str, 
     for stage in stages.values():
         stage.pop("out", None)
     return {"claims": claims, "yaml_mb": yaml_bytes / 1e6, "all_mb": all_bytes / 1e6,
-            "statements": len(list((root / "records" / "statements").iterdir())), "stages": stages}
+            "statements": len(list((root / "records" / "statements").iterdir())), "stages": stages, "site": site_figures}
+
+
+def site_sizes(site: Path) -> dict[str, Any] | None:
+    """The site's largest page and its claims data file, in MB."""
+    pages = sorted(site.rglob("*.html"), key=lambda p: p.stat().st_size)
+    if not pages:
+        return None
+    return {"largest_page": pages[-1].relative_to(site).as_posix(), "largest_page_mb": pages[-1].stat().st_size / 1e6,
+            "pages": len(pages), "claims_data_mb": (site / "assets" / "claims-data.js").stat().st_size / 1e6}
 
 
 def table(result: dict[str, Any]) -> str:
@@ -158,6 +201,12 @@ def table(result: dict[str, Any]) -> str:
     for name, s in stages.items():
         lines.append(f"| {name} | {s['wall']:.2f} | {s['cpu']:.2f} | {s['peak_mb']:.0f} | "
                      f"{s['wall'] / read:.0f} | {s['wall'] / parse:.1f} |")
+    site = result.get("site")
+    if site:
+        lines += ["", f"site: {site['pages']:,} pages, the largest {site['largest_page']} ({site['largest_page_mb']:.2f} MB); "
+                      f"claims data {site['claims_data_mb']:.1f} MB (loaded on the first filter)"
+                  + (f"; first filter {site['first_ms']:.0f} ms (with the data's loading), then at most "
+                     f"{site['filter_ms']:.0f} ms per filter" if "filter_ms" in site else "; Chromium not found, filter not timed")]
     peer = stages.get("check-jsonschema (peer)")
     if peer:
         ours = stages["check, cold"]
@@ -185,6 +234,16 @@ def targets(results: list[dict[str, Any]]) -> list[str]:
     verdict(edit["wall"] <= 1, f"rebuild after one edit: {edit['wall']:.2f} s wall, {edit['cpu']:.2f} s CPU (target ≤ 1 s)")
     peak = max(st["peak_mb"] for name, st in s.items() if "peer" not in name and "reference" not in name)
     verdict(peak <= 1024, f"peak memory of our stages: {peak:.0f} MB (target ≤ 1024 MB)")
+    if "site build" in s:
+        site, build = next(r["site"] for r in results if r["claims"] == top), s["site build"]
+        verdict(build["wall"] <= 15, f"site build at {top:,} claims: {build['wall']:.2f} s wall, {build['cpu']:.2f} s CPU (target ≤ 15 s)")
+        if site:
+            verdict(site["largest_page_mb"] <= 2, f"largest site page: {site['largest_page']}, {site['largest_page_mb']:.2f} MB "
+                                                  "(target ≤ 2 MB; the claims data, loaded only when filtering, aside)")
+            if "filter_ms" in site:
+                verdict(site["filter_ms"] <= 300, f"claims index filter in headless Chromium: at most {site['filter_ms']:.0f} ms "
+                                                  f"once the data is loaded; the first, loading {site['claims_data_mb']:.0f} MB of "
+                                                  f"data, {site['first_ms']:.0f} ms (target ≤ 300 ms)")
     lower = [n for n in by_size if n * 10 == top]
     if lower:
         growth = cold["wall"] / by_size[lower[0]]["check + build, cold"]["wall"]

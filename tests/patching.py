@@ -3,7 +3,8 @@
 Each case folder holds:
 
 - case.yaml: `about` (one line: the mistake) and `steps`, each naming a `file` of the repository
-  (relative to its root) and one operation on it (see OPERATIONS);
+  (relative to its root) and one operation on it (see OPERATIONS); optionally `command`, the
+  hrc-corpus command to run instead of `build` (a list of arguments; `{root}` is the copy's folder);
 - expected.txt: pairs of lines. For an invalid case, a `path:line:column:` prefix and a fragment of
   the message the problem must have. For a valid case, an output file and a fragment it must hold.
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -35,6 +37,7 @@ class Case:
     about: str
     steps: list[dict[str, Any]]
     expected: list[tuple[str, str]]  # (location or output file, fragment)
+    command: tuple[str, ...] = ("build",)  # the hrc-corpus command run on the patched copy; {root} is its folder
 
 
 def load_cases(kind: str) -> list[Case]:
@@ -45,7 +48,8 @@ def load_cases(kind: str) -> list[Case]:
         lines = [line for line in (folder / "expected.txt").read_text(encoding="utf-8").split("\n") if line.strip()]
         assert spec.get("about") and spec.get("steps"), f"{folder.name}: case.yaml needs about and steps"
         assert lines and len(lines) % 2 == 0, f"{folder.name}: expected.txt holds pairs of lines"
-        cases.append(Case(folder.name, spec["about"], spec["steps"], list(zip(lines[::2], lines[1::2]))))
+        command = tuple(str(arg) for arg in spec.get("command", ["build"]))
+        cases.append(Case(folder.name, spec["about"], spec["steps"], list(zip(lines[::2], lines[1::2])), command))
     return cases
 
 
@@ -140,6 +144,7 @@ def _symlink_to(path: Path, step: dict[str, Any], outside: Path, name: str) -> N
     """Replace a file by a symbolic link with the given (relative) target."""
     if path.exists() or path.is_symlink():
         path.unlink()
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.symlink_to(step["symlink_to"])
 
 
@@ -154,10 +159,16 @@ def _rename_to(path: Path, step: dict[str, Any], outside: Path, name: str) -> No
     path.rename(path.parents[len(Path(step["file"]).parts) - 1] / step["rename_to"])
 
 
+def _git_add(path: Path, step: dict[str, Any], outside: Path, name: str) -> None:
+    """Add a file to the index of the repository it is in, even if ignored (git add -f): as if committed."""
+    assert step["git_add"] is True
+    subprocess.run(["git", "-C", str(path.parent), "add", "-f", path.name], check=True, capture_output=True)
+
+
 OPERATIONS: dict[str, Callable[[Path, dict[str, Any], Path, str], None]] = {
     "replace": _replace, "delete_line": _delete_line, "write": _write, "prepend": _prepend, "append": _append,
     "pad_to": _pad_to, "line_ends": _line_ends, "delete": _delete, "symlink_outside": _symlink_outside,
-    "symlink_to": _symlink_to, "copy_to": _copy_to, "rename_to": _rename_to,
+    "symlink_to": _symlink_to, "copy_to": _copy_to, "rename_to": _rename_to, "git_add": _git_add,
 }
 EXTRA_KEYS = {"replace": ("with", "with_bytes", "all"), "append": ("times",)}
 EXTRA_KEYS = {op: EXTRA_KEYS.get(op, ()) for op in OPERATIONS}

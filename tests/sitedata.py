@@ -8,6 +8,7 @@ and the site read it like the real one.
 from __future__ import annotations
 
 import csv
+import datetime
 import hashlib
 import io
 import json
@@ -56,6 +57,8 @@ def tables(statements: int = 2, claims_per: int = 8, seed: int = 1) -> dict[str,
                          "note": HOSTILE[3]}]
     rows["topics"] = [{"topic_id": "SDG16", "scheme": "SDG", "label": f"Peace {HOSTILE[4]}", "description": "Goal 16.",
                        "parent_id": None}]
+    with open(REPO / "data" / "vocabularies.csv", encoding="utf-8", newline="") as f:  # labels, as published
+        rows["vocabularies"] = list(csv.DictReader(f))
     types = ["statistic", "fact", "action", "commitment", "evaluation", "normative", "rebuttal"]
     n, numbers = 0, {}
     for s in range(statements):
@@ -81,7 +84,7 @@ def tables(statements: int = 2, claims_per: int = 8, seed: int = 1) -> dict[str,
         text = "\n".join(line for line, _ in lines)
         rows["statements"].append({
             "statement_id": sid, "title": f"Statement {s + 1} {HOSTILE[(s + 2) % len(HOSTILE)]} 𝔘𝔫𝔦",
-            "statement_type": "press_release", "date": f"2023-07-{10 + s:02d}", "place": "Geneva", "session_id": "HRC53",
+            "statement_type": "press_release", "date": (datetime.date(2023, 7, 10) + datetime.timedelta(days=s)).isoformat(), "place": "Geneva", "session_id": "HRC53",
             "segment": None, "agenda_item": None, "delegation": "KHM", "speaker_id": None, "speaker_title": None,
             "issuer_id": "gen-issuer", "language": "en", "curation": "complete", "source_file": f"gen-{s + 1}.md",
             "source_sha256": hashlib.sha256(text.encode()).hexdigest(), "source_url": f"javascript:{PWNED}",

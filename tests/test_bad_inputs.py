@@ -1,8 +1,8 @@
 """The catalogue of bad inputs (tests/fixtures/invalid/), and of tricky inputs that are valid (valid/).
 
-Every invalid case must make `hrc-corpus build` exit 1 with the expected `path:line:column:` and
-message (and none in files the mistake is not in), print no traceback, and leave every output
-file byte for byte as it was.
+Every invalid case must make `hrc-corpus build` (or the command the case names, such as `new`)
+exit 1 with the expected `path:line:column:` and message (and none in files the mistake is not
+in), print no traceback, and leave every output file and every record file byte for byte as it was.
 """
 
 from __future__ import annotations
@@ -35,16 +35,28 @@ def output_checksums(root: Path) -> dict[str, str]:
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
+def record_checksums(root: Path) -> dict[str, str]:
+    """SHA-256 of every file under records/, and the folders there, by path (a refused `new` adds none)."""
+    found = [p for p in sorted((root / "records").rglob("*")) if p.is_file() or p.is_dir()]
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes() if p.is_file() else b"folder").hexdigest()
+            for p in found}
+
+
 def prepare(case: Case, built: Path, where: Path) -> tuple[Path, dict[str, str]]:
-    """A built copy of the repository with the case applied, and its outputs' checksums before."""
+    """A built copy of the repository with the case applied; its outputs' checksums before, its records' after."""
     root = where / "repo"
     shutil.copytree(built, root, symlinks=True, ignore=shutil.ignore_patterns(".hrc-build"))
     before = output_checksums(root)
     apply_case(case, root, where / "outside")
-    return root, before
+    return root, {**before, **record_checksums(root)}
 
 
 Run = tuple[Path, dict[str, str], CompletedProcess[str]] | AssertionError
+
+
+def run_case(case: Case, root: Path) -> CompletedProcess[str]:
+    """Run the case's command (build, unless it names another) on its patched copy."""
+    return run_cli(*(arg.replace("{root}", str(root)) for arg in case.command), root=root)
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +64,7 @@ def invalid_runs(built: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[
     """Every invalid case, applied and built; run two at a time, since each is mostly start-up.
     A case that no longer applies (its text left the records) fails alone, not the whole catalogue."""
     prepared: dict[str, tuple[Path, dict[str, str]] | AssertionError] = {}
+    cases = {case.name: case for case in INVALID}
     for case in INVALID:
         try:
             prepared[case.name] = prepare(case, built, tmp_path_factory.mktemp(case.name))
@@ -59,7 +72,7 @@ def invalid_runs(built: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[
             prepared[case.name] = stale
     ready = {name: item for name, item in prepared.items() if not isinstance(item, AssertionError)}
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = dict(zip(ready, pool.map(lambda item: run_cli("build", root=item[0]), ready.values())))
+        results = dict(zip(ready, pool.map(lambda name: run_case(cases[name], ready[name][0]), ready)))
     return {name: item if isinstance(item, AssertionError) else (*item, results[name]) for name, item in prepared.items()}
 
 
@@ -80,6 +93,8 @@ def test_invalid_case(case: Case, invalid_runs: dict[str, Run]) -> None:
     assert result.returncode == 1, shown
     assert "Traceback" not in result.stderr + result.stdout, shown
     lines = result.stderr.splitlines()
+    assert lines and lines[0] == f"repository: {root.resolve()}", shown  # the first line names the repository
+    lines = lines[1:]
     assert lines and lines[-1].endswith("problem(s); nothing was written."), shown
     assert all(LOCATED.match(line) for line in lines[:-1]), shown
     # One mistake is reported where it is: other files must not get messages about it (a typo in one
@@ -90,7 +105,7 @@ def test_invalid_case(case: Case, invalid_runs: dict[str, Run]) -> None:
     for where, fragment in case.expected:
         prefix, fragment = locate(where, root), locate(fragment, root, where.split(":", 1)[0])
         assert any(line.startswith(prefix) and fragment in line for line in lines), f"expected {prefix} ... {fragment}{shown}"
-    assert output_checksums(root) == before
+    assert {**output_checksums(root), **record_checksums(root)} == before
 
 
 @pytest.mark.parametrize("case", VALID, ids=lambda c: c.name)

@@ -18,4 +18,5 @@ def test_benchmark_runs_on_200_claims(tmp_path: Path) -> None:
                   "reference check (no fast paths)"):
         assert f"| {stage} |" in result.stdout
     assert "peak memory" in result.stdout
+    assert "| site build |" in result.stdout and "site build at 200 claims" in result.stdout
     assert (tmp_path / "results.json").is_file()

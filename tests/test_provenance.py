@@ -14,11 +14,11 @@ from frictionless import Package, system
 def descriptors(released: Path) -> dict[str, dict]:
     """The loose descriptor and those in both zips."""
     out = {"loose": json.loads((released / "datapackage.json").read_text(encoding="utf-8"))}
-    for archive in released.glob("*-???*.zip"):
+    for fmt in ("csv", "parquet"):
+        (archive,) = released.glob(f"*-{fmt}.zip")
         with zipfile.ZipFile(archive) as z:
-            names = [n for n in z.namelist() if n.endswith("/datapackage.json")]
-            if names:
-                out[archive.name] = json.loads(z.read(names[0]))
+            (name,) = [n for n in z.namelist() if n.endswith("/datapackage.json")]
+            out[fmt] = json.loads(z.read(name))
     return out
 
 
@@ -26,7 +26,7 @@ def test_sources_contributors_and_created(released: Path) -> None:
     cff = yaml.safe_load((released.parents[1] / "CITATION.cff").read_text(encoding="utf-8"))
     statements = pd.read_csv(released / "statements.csv", dtype=str, keep_default_na=False)
     found = descriptors(released)
-    assert {"loose"} < set(found) and len(found) >= 3  # the loose one, the CSV zip's and the Parquet zip's
+    assert set(found) == {"loose", "csv", "parquet"}
     for name, doc in found.items():
         assert doc["created"] == f"{cff['date-released']}T00:00:00Z", name
         assert doc["contributors"] == [{"title": a["name"], "role": "author"} for a in cff["authors"]], name

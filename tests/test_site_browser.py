@@ -336,3 +336,29 @@ def test_outside_the_bmp_a_browser_slice_by_code_points_is_the_quote(hostile: tu
             assert page.evaluate("([t, s, e]) => Array.from(t).slice(s, e).join('')", [text, int(c.char_start), int(c.char_end)]) == c.quote
         assert page.evaluate(f'document.getElementById("{c.claim_id}").textContent') == c.quote
     watched.clean()
+
+
+def test_a_paged_index_filters_across_all_its_pages(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    folder = tmp_path_factory.mktemp("paged")
+    package = sitedata.write_package(folder / "package", sitedata.tables(statements=50, claims_per=50, seed=5))
+    assert build(package, folder / "site").returncode == 0
+    claims = pd.read_csv(package / "data" / "claims.csv", dtype=str, keep_default_na=False)
+    w = Watched(browser)
+    try:
+        page = w.open(page_url(folder / "site", "claims-3.html"))
+        assert len(claims_shown(page)) == len(claims) - 2000  # the third page's own rows
+        page.select_option("#f-checkworthy", "nfs")
+        page.wait_for_function("() => document.getElementById('status').textContent.includes('match')")
+        expected = claims[claims.checkworthy == "nfs"]
+        assert page.inner_text("#status").startswith(f"{len(expected)} of {len(claims)} claims match")
+        shown = claims_shown(page)
+        assert shown == list(expected.claim_id[:300])  # the first matches of every page, in order, at most 300
+        assert page.locator("nav.pager").is_hidden()
+        hit = (claims.checkworthy == "nfs") & (claims.quote.str.contains(sitedata.HOSTILE[1], regex=False)
+                                               | claims.summary.str.contains(sitedata.HOSTILE[1], regex=False))
+        page.fill("#f-q", sitedata.HOSTILE[1])
+        page.wait_for_function(f"() => document.getElementById('status').textContent.startsWith('{hit.sum()} of')")
+        assert sorted(claims_shown(page)) == sorted(claims[hit].claim_id) and 0 < hit.sum() < 300
+        w.clean()
+    finally:
+        w.close()

@@ -6,12 +6,15 @@ The result of a clean check is a CheckedCorpus: the records plus what the build 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any, Iterable
 
+from .context import ClaimIndex, Context, check_context
+from .curate.drafts import decided_only, draft_problems
 from .load import Corpus, Document, StatementFolder
 from .numbers import disagreements
 from .problems import Path_, Problem, RecordError, did_you_mean
@@ -21,7 +24,7 @@ from .text import Paragraph, Span, closest_passage, normalize, numbers, occurren
 # Fields whose null needs a reason in null_reasons, per record kind ("a.b" is a nested field).
 NULLABLE = {
     "statement": ("segment", "agenda_item", "speaker", "speaker_title", "source.url"),
-    "sessions": ("start", "end", "place"),
+    "sessions": ("start", "end", "place", "president", "high_level_segment_start", "high_level_segment_end", "resolutions_adopted"),
     "actors": (),
 }
 
@@ -70,6 +73,7 @@ class CheckedCorpus:
     statements: list[CheckedStatement]
     schemas: Schemas
     problems: list[Problem] = field(default_factory=list)
+    context: Context = field(default_factory=Context)  # sources and references (context.py)
 
 
 def check_corpus(corpus: Corpus, schemas: Schemas) -> CheckedCorpus:
@@ -114,10 +118,21 @@ def check_corpus(corpus: Corpus, schemas: Schemas) -> CheckedCorpus:
         if result[0]:
             checked.append(result[0])
     problems += _links(statement_ok, claims_ok, {f.folder for f in corpus.statements} - {f.folder for f in claims_ok})
+    claim_index = ClaimIndex({f"{s.id}-{c}": [q.record["qualifier"] for q in qs] for s in checked for c, qs in s.quantities.items()},
+                             {s.id for s in checked}, _statement_names(corpus.statements))
+    context_found, context = check_context(schemas, corpus.sessions if id(corpus.sessions) in shape_ok else None,
+                                           corpus.sources, corpus.references, claim_index)
+    problems += context_found
     if problems:
         raise RecordError(problems)
     return CheckedCorpus(corpus.sessions.data, corpus.actors.data, corpus.entities.data,
-                         sorted(checked, key=lambda s: s.id), schemas)
+                         sorted(checked, key=lambda s: s.id), schemas, context=context)
+
+
+def _statement_names(folders: list[StatementFolder]) -> set[str]:
+    """Folder names and the ids their statement.yaml gives (a renamed folder is reported once, at its id)."""
+    ids = {f.meta.data.get("id") for f in folders if isinstance(f.meta.data, dict)}
+    return {f.folder for f in folders} | {i for i in ids if isinstance(i, str)}
 
 
 def _has(problems: list[Problem], doc: Document) -> bool:
@@ -150,12 +165,19 @@ def _get(record: dict[str, Any], dotted_field: str) -> Any:
     return value
 
 
+def _present(record: dict[str, Any], dotted_field: str) -> bool:
+    """Whether a possibly nested field is in the record at all (null or not)."""
+    head, _, rest = dotted_field.partition(".")
+    return head in record and (not rest or (isinstance(record[head], dict) and _present(record[head], rest)))
+
+
 def _null_reasons(doc: Document, base: Path_, record: dict[str, Any], nullable: Iterable[str]) -> list[Problem]:
     """A null field needs a reason; a reason needs a null field."""
     problems = []
     reasons = record.get("null_reasons", {})
     for name in nullable:
-        if _get(record, name) is None and name not in reasons:
+        # An optional field left out is not null (the schema says which fields must be there).
+        if _get(record, name) is None and name not in reasons and _present(record, name):
             where = base + tuple(name.split("."))
             problems.append(doc.problem(where, f"{name} is null but null_reasons gives no reason (add null_reasons: {{{name}: why it is unknown}})"))
     for name in reasons:
@@ -166,12 +188,30 @@ def _null_reasons(doc: Document, base: Path_, record: dict[str, Any], nullable: 
     return problems
 
 
+def _not_a_date(value: Any) -> bool:
+    """Whether a value the schema takes as a date is one the standard library cannot hold (year 0, 2023-02-30)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return True
+    return False
+
+
+def _date_problem(doc: Document, where: Path_, value: str) -> Problem:
+    """The message for a date that is not one (as schema.py words a failed date format)."""
+    return doc.problem(where, f"{value!r} is not a real calendar date (expected YYYY-MM-DD, years 1 to 9999)")
+
+
 def _session_dates(doc: Document) -> list[Problem]:
-    """A session starts before it ends."""
-    return [
+    """Dates are real dates; a session starts before it ends."""
+    problems = [_date_problem(doc, (i, name), s[name]) for i, s in enumerate(doc.data) for name in ("start", "end")
+                if _not_a_date(s[name])]
+    return problems + [
         doc.problem((i, "end"), f"the session ends ({s['end']}) before it starts ({s['start']})")
         for i, s in enumerate(doc.data)
-        if s["start"] and s["end"] and s["end"] < s["start"]
+        if s["start"] and s["end"] and not _not_a_date(s["start"]) and not _not_a_date(s["end"]) and s["end"] < s["start"]
     ]
 
 
@@ -179,6 +219,8 @@ def _statement_meta(folder: StatementFolder, sessions: dict[str, Any], actors: d
                     in_session: dict[str, bool], shape_ok: bool) -> list[Problem]:
     """Rules on statement.yaml: folder name, source hash, references, dates, nulls."""
     doc, meta = folder.meta, folder.meta.data
+    if _not_a_date(meta["date"]):  # (the comparisons with the session's dates below would mislead)
+        return [_date_problem(doc, ("date",), meta["date"])]
     problems = []
     if meta["id"] != folder.folder:
         problems.append(doc.problem(("id",), f"the id {meta['id']!r} differs from its folder name {folder.folder!r}; they must be equal"))
@@ -203,6 +245,8 @@ def _statement_meta(folder: StatementFolder, sessions: dict[str, Any], actors: d
 def _within_session(doc: Document, meta: dict[str, Any], session: dict[str, Any], strict: bool) -> list[Problem]:
     """A delivered statement falls within its session; a press release may follow it."""
     date, start, end = meta["date"], session["start"], session["end"]
+    if _not_a_date(start) or _not_a_date(end):  # reported in sessions.yaml
+        return []
     if start and date < start:
         return [doc.problem(("date",), f"{date} is before session {session['id']} starts ({start})")]
     if strict and end and date > end:
@@ -230,7 +274,12 @@ def _find(doc: Document, text: str, words: str, occurrence: int | None, where: P
 def _statement_claims(folder: StatementFolder, entities: dict[str, Any],
                       check_entities: bool) -> tuple[CheckedStatement | None, list[Problem]]:
     """Find every quote, quantity and mention; check ids, order, overlaps and coverage."""
+    drafts = draft_problems(folder)  # what `hrc-corpus new` left to decide (curate/drafts.py)
+    folder = decided_only(folder) if drafts else folder  # the rules below judge what is decided
     doc, meta = folder.claims, folder.meta.data
+    if folder.source.startswith(b"\xef\xbb\xbf"):  # else its first sentence would start with an invisible U+FEFF
+        return None, [Problem(folder.source_path, 1, 1, "", "the source document starts with a byte-order mark (U+FEFF), "
+                              "which is not part of its text: save it as UTF-8 without BOM (and record its new SHA-256)")]
     try:
         text = normalize(folder.source.decode("utf-8"))
     except UnicodeDecodeError as exc:
@@ -279,6 +328,7 @@ def _statement_claims(folder: StatementFolder, entities: dict[str, Any],
     problems += _coverage(doc, checked, complete=meta["curation"] == "complete")
     if meta["curation"] == "complete" and not problems:  # a quantity that was not found would be reported twice
         problems += _numbers_recorded(doc, checked)
+    problems += drafts
     return (None if problems else checked), problems
 
 

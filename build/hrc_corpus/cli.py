@@ -1,7 +1,11 @@
 """The hrc-corpus command: check the records, build the data packages.
 
+The repository is the one you stand in (the nearest folder from the current one upward that
+holds records/), or --root; the first line of the output (on stderr) names it.
+
 Exit codes: 0 success; 1 the records have problems (or, with build --check, the committed
-outputs are stale; with docs --check, the data dictionary is stale; a release was refused);
+outputs are stale; with docs --check, the data dictionary is stale; a release was refused;
+the outputs cannot be written, or the build would drop data the last build had);
 2 the command was used wrongly.
 """
 
@@ -17,13 +21,15 @@ import pyarrow as pa
 
 from . import __version__, fastbuild
 from .check import CheckedCorpus, check_corpus
+from .curate import commands as curate_commands
 from .load import load_corpus
 from .parsecache import parse_cache, paused_gc
-from .problems import RecordError
+from .problems import RecordError, printable
 from .schema import Schemas
 from .tableschema import Table, tables
 from .tables import build_tables
-from .write import JOURNAL, WORK, commit, differences, locked, recover_pending, stage, verify_staged
+from .write import (JOURNAL, WORK, WriteError, commit, differences, foreign_files, locked, losses, plain, plain_errors,
+                    recover_pending, stage, staged_files, verify_staged, work_folder)
 
 
 # Up to this many claims the build also has frictionless validate the CSV package (about 2 s at
@@ -32,10 +38,12 @@ from .write import JOURNAL, WORK, commit, differences, locked, recover_pending, 
 FRICTIONLESS_UP_TO = 20_000
 
 
-def default_root() -> Path:
-    """The repository this package was installed from, else the current folder."""
-    here = Path(__file__).resolve().parents[2]
-    return here if (here / "records").is_dir() and (here / "schema").is_dir() else Path.cwd()
+def find_root(start: Path) -> Path | None:
+    """The repository you stand in: the nearest folder from start upward that holds records/."""
+    for folder in (start, *start.parents):
+        if (folder / "records").is_dir():
+            return folder
+    return None
 
 
 def run_check(root: Path) -> CheckedCorpus:
@@ -76,20 +84,26 @@ def cmd_check(root: Path) -> int:
     recover_pending(root)  # so that what check reports on is never a half-replaced data package
     _, _, _, coverage, statements, claims = fast_or_reference(root, tabulate=False)
     print(f"ok: {statements} statements, {claims} claims")
+    if not statements:
+        print("note: records/statements/ holds no statement; a build would refuse to empty the tables the last one had")
     print("\n".join(coverage))
     return 0
 
 
-def cmd_build(root: Path, check_only: bool, validate: bool | None = None) -> int:
-    """hrc-corpus build [--check] [--frictionless | --no-frictionless]."""
+def cmd_build(root: Path, check_only: bool, validate: bool | None = None, allow_drop: bool = False) -> int:
+    """hrc-corpus build [--check] [--frictionless | --no-frictionless] [--allow-drop]."""
     schema_tables, arrow, csv_files, coverage, _, claims = fast_or_reference(root)
     if validate is None:  # frictionless takes ~20 s at 100,000 claims; the read-back proofs do not
         validate = claims <= FRICTIONLESS_UP_TO
     with locked(root) as work:
-        staging = Path(tempfile.mkdtemp(prefix="staging-", dir=work))
+        with plain_errors(root):
+            staging = Path(tempfile.mkdtemp(prefix="staging-", dir=work))
         try:
-            stage(staging, schema_tables, arrow, csv_files)
+            with plain_errors(root):
+                stage(staging, schema_tables, arrow, csv_files)
+            files = staged_files(staging)
             if check_only:
+                _report_foreign(root, files, "not part of the data package (not committed), left alone")
                 return _report_stale(differences(root, staging))
             # The fast pipeline's tables were read from these very CSV bytes; the reference's are read back here.
             errors = verify_staged(staging, arrow, frictionless=validate, schema_tables=None if csv_files else schema_tables)
@@ -97,6 +111,11 @@ def cmd_build(root: Path, check_only: bool, validate: bool | None = None) -> int
                 print("The built packages failed validation; nothing was written:", file=sys.stderr)
                 print("\n".join(f"  {e}" for e in errors), file=sys.stderr)
                 return 3
+            lost = [] if allow_drop else losses(root, arrow)
+            if lost:
+                print(f"hrc-corpus: this build would drop what the last build had: {'; '.join(lost)}. Nothing was written; "
+                      "if that is what you mean, run `hrc-corpus build --allow-drop`.", file=sys.stderr)
+                return 1
             commit(root, work, staging)
         finally:
             if not (work / JOURNAL).exists():  # past the commit point, the staged files are the journal's to move
@@ -105,7 +124,15 @@ def cmd_build(root: Path, check_only: bool, validate: bool | None = None) -> int
     print("built datapackage.json + data/ (CSV) and dist/parquet/ (Parquet):")
     print("  " + ", ".join(f"{name} {n}" for name, n in rows.items()))
     print("\n".join(coverage))
+    _report_foreign(root, files, "left in place, not made by the build")
     return 0
+
+
+def _report_foreign(root: Path, files: list[str], what: str) -> None:
+    """Name the files in the output folders that the build does not make (a user's own)."""
+    foreign = foreign_files(root, files)
+    if foreign:
+        print(f"{what}: {', '.join(foreign)}")
 
 
 def cmd_agreement(root: Path, check_only: bool) -> int:
@@ -189,13 +216,16 @@ def parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     p = argparse.ArgumentParser(prog="hrc-corpus", description=__doc__.splitlines()[0])
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    p.add_argument("--root", type=Path, default=None, help="repository folder (default: this checkout)")
+    p.add_argument("--root", type=Path, default=None,
+                   help="repository folder (default: the nearest folder from the current one upward that holds records/)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser("check", help="check every record; print every problem as path:line:column")
     b = sub.add_parser("build", help="check, then write the CSV and Parquet data packages")
     b.add_argument("--check", action="store_true", help="write nothing; exit 1 if the committed outputs are stale")
     b.add_argument("--frictionless", action=argparse.BooleanOptionalAction, default=None,
                    help=f"also validate the CSV package with frictionless (default: only up to {FRICTIONLESS_UP_TO:,} claims)")
+    b.add_argument("--allow-drop", action="store_true",
+                   help="write even if the build drops a statement, or empties a table, that the last build had")
     a = sub.add_parser("agreement", help="inter-coder agreement of the two readings under reliability/")
     a.add_argument("--check", action="store_true", help="write nothing; exit 1 if the committed report is stale")
     d = sub.add_parser("docs", help="write docs/data-dictionary.md from schema/")
@@ -206,14 +236,19 @@ def parser() -> argparse.ArgumentParser:
     w = sub.add_parser("site", help="write the reading site (static HTML) to dist/site/ from the CSV data package")
     w.add_argument("--package", type=Path, default=None, help="the data package: a folder or its datapackage.json (default: this checkout's)")
     w.add_argument("--out", type=Path, default=None, help="the folder to write (default: dist/site/)")
+    curate_commands.add_parsers(sub)  # new, status, text, fmt
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: parse arguments, run the command, turn record problems into messages."""
     args = parser().parse_args(argv)
-    root = (args.root or default_root()).resolve()
+    root = _root(args.root)
+    if root is None:
+        return 2
+    print(f"repository: {printable(str(root))}", file=sys.stderr, flush=True)  # stderr: stdout stays the command's own output
     try:
+        work_folder(root, create=False)  # before anything reads a cache from it, or a journal
         if args.command == "check":
             return cmd_check(root)
         if args.command == "agreement":
@@ -224,7 +259,9 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_site(root, args.package, args.out)
         if args.command == "release":
             return cmd_release(root, args.frozen)
-        return cmd_build(root, args.check, args.frictionless)
+        if args.command in curate_commands.COMMANDS:
+            return curate_commands.run(args, root)
+        return cmd_build(root, args.check, args.frictionless, args.allow_drop)
     except RecordError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -233,6 +270,33 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head`: not an error of the records
         sys.stderr.close()
         return 0
+    except WriteError as exc:
+        print(f"hrc-corpus: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # the system said no (a full disk, a read-only folder): one plain line, never a traceback
+        print(f"hrc-corpus: {plain(exc, root, 'read or write')}", file=sys.stderr)
+        return 1
+
+
+def _root(given: Path | None) -> Path | None:
+    """The repository: --root, or the one the current folder is in; None (after saying why) if there is none."""
+    if given is not None:
+        root = given.resolve()
+        if not root.is_dir():
+            why = "is a file, not a folder" if root.exists() else "does not exist"
+            print(f"hrc-corpus: --root {printable(str(given))} {why}; give the repository's folder", file=sys.stderr)
+            return None
+        return root
+    try:
+        here = Path.cwd().resolve()
+    except OSError:
+        print("hrc-corpus: the current folder no longer exists; cd into a checkout, or give --root", file=sys.stderr)
+        return None
+    root = find_root(here)
+    if root is None:
+        print(f"hrc-corpus: no repository here: neither {printable(str(here))} nor a folder above it holds records/; "
+              "cd into a checkout, or give --root", file=sys.stderr)
+    return root
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import Any
 
 from . import parsecache
-from .load import MAX_DEPTH, Document, _scalar, _YamlProblem, parse_yaml
+from .load import MAX_DEPTH, MAX_KEY, Document, _scalar, _YamlProblem, parse_yaml
 
 try:  # optional: without rapidyaml and RE2 every file takes the reference path
     import re2
@@ -88,8 +88,8 @@ class _Duplicate(Exception):
 def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """A mapping from JSON pairs; a repeated key is a doubt."""
     mapping = dict(pairs)
-    if len(mapping) != len(pairs):
-        raise _Duplicate
+    if len(mapping) != len(pairs) or any(len(key) > MAX_KEY for key in mapping):
+        raise _Duplicate  # (a key longer than libyaml takes is a doubt too: the reference refuses it)
     return mapping
 
 
@@ -175,6 +175,8 @@ def _reference_number(token: str) -> Any:
     value = _scalar(_PlainEvent(token))  # type: ignore[arg-type]
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError(token)
+    if isinstance(value, float) and value.is_integer():
+        raise ValueError(token)  # jsonschema-rs takes 1.0 as an integer, the reference schema check does not: let it judge
     return value
 
 

@@ -55,6 +55,8 @@ STATEMENTS = f"{RECORDS}/statements"
 SESSIONS_FILE = f"{RECORDS}/sessions.yaml"
 ACTORS_FILE = f"{RECORDS}/actors.yaml"
 ENTITIES_FILE = f"{RECORDS}/entities.yaml"
+SOURCES_FILE = f"{RECORDS}/sources.yaml"  # optional: public sources (codebook §15)
+REFERENCES_FILE = f"{RECORDS}/references.yaml"  # optional: reference figures beside claims
 STATEMENT_FILE, CLAIMS_FILE, SOURCE_FILE = "statement.yaml", "claims.yaml", "source.md"
 
 _NULL = re.compile(r"^(?:~|null|Null|NULL)?$")
@@ -81,6 +83,7 @@ _YAML11_KIND = {"int": "a whole number", "float": "a number", "bool": "a boolean
                 "timestamp": "a date and time", "merge": "a merge key", "value": "a special value", "str": "text"}
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")  # YAML 1.1 reads it as a date, whose text it is: allowed
 MAX_INT = 2**53
+MAX_KEY = 1000  # characters; libyaml refuses a plain key longer than 1,024, so the fast path defers well before
 MAX_DEPTH = 20  # records nest five levels deep; far deeper is a mistake (and would exhaust the stack)
 # Characters YAML 1.1 parsers (libyaml) treat as line ends, folding or breaking values around them.
 _LINE_ENDS = {"\r": "CR (Windows or old Mac)", "\x85": "U+0085 (next line)", "\u2028": "U+2028 (line separator)",
@@ -131,6 +134,8 @@ class Corpus:
     actors: Document
     entities: Document
     statements: list[StatementFolder]
+    sources: Document | None = None  # None: the records have no sources.yaml
+    references: Document | None = None  # None: the records have no references.yaml
 
 
 class _YamlProblem(Exception):
@@ -194,7 +199,11 @@ def parse_yaml(text: str, path: str) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = (exc.problem or exc.context or "invalid YAML").strip()
-        if exc.problem and exc.context and exc.context_mark and exc.context_mark is not mark:
+        key_line = text.split("\n")[exc.context_mark.line] if exc.context_mark and "simple key" in (exc.context or "") else ""
+        if len(key_line) > 1024:  # libyaml's limit on a key's length, which its own message does not name
+            mark = exc.context_mark
+            what = "a key longer than 1,024 characters (YAML allows no longer key; a record's keys are short field names)"
+        elif exc.problem and exc.context and exc.context_mark and exc.context_mark is not mark:
             # Where the unfinished thing started, which is where the mistake usually is.
             what += f" ({exc.context.strip()} that starts at line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1})"
         raise _YamlProblem(mark.line + 1 if mark else 1, mark.column + 1 if mark else 1, f"YAML syntax: {what}") from None
@@ -301,7 +310,10 @@ def read_bytes(root: Path, rel: str) -> tuple[bytes | None, list[Problem]]:
     size = real.stat().st_size
     if size > MAX_BYTES:
         return None, [Problem(rel, 0, 0, "", f"the file is {size:,} bytes; a record file may be at most {MAX_BYTES:,} bytes")]
-    return real.read_bytes(), []
+    try:
+        return real.read_bytes(), []
+    except OSError as exc:  # unreadable (permissions), or the disk failed
+        return None, [Problem(rel, 0, 0, "", f"the file cannot be read: {(exc.strerror or str(exc)).lower()}")]
 
 
 def load_yaml(root: Path, rel: str) -> tuple[Document | None, list[Problem]]:
@@ -317,6 +329,33 @@ def load_yaml(root: Path, rel: str) -> tuple[Document | None, list[Problem]]:
         return None, [Problem(rel, exc.line, exc.column, "", exc.message)]
 
 
+def statement_folders(root: Path) -> tuple[list[str], list[Problem]]:
+    """The names under records/statements/ to read as statements, sorted (listing order varies by file system).
+
+    A hidden folder (.name) or a name with a line break, a control character or white space at
+    an end is a problem, never skipped: its statement would vanish from the tables. Hidden
+    files (.DS_Store, .gitkeep) are not statements and are passed over.
+    """
+    base = root / STATEMENTS
+    if not base.is_dir():
+        return [], [Problem(STATEMENTS, 0, 0, "", "the statements folder is missing")]
+    names, problems = [], []
+    for name in sorted(os.listdir(base)):
+        folder = f"{STATEMENTS}/{name}"
+        if name.startswith("."):
+            if (base / name).is_dir():
+                problems.append(Problem(folder, 0, 0, "", "a hidden folder (its name starts with '.') would be passed over and "
+                                        "its statement dropped from the tables; name the folder by its statement id, or move "
+                                        "it out of records/statements/"))
+            continue
+        if not name.isprintable() or name != name.strip():
+            problems.append(Problem(folder, 0, 0, "", "the folder name holds a line break, a control character or white "
+                                    "space at an end; name the folder by its statement id"))
+            continue
+        names.append(name)
+    return names, problems
+
+
 def load_corpus(root: Path) -> Corpus:
     """Read every record under root/records; raise RecordError with all problems found."""
     problems: list[Problem] = []
@@ -326,14 +365,10 @@ def load_corpus(root: Path) -> Corpus:
         problems += found
         shared.append(doc)
     statements: list[StatementFolder] = []
-    base = root / STATEMENTS
-    names = sorted(os.listdir(base)) if base.is_dir() else []  # sorted: listing order varies by file system
-    if not base.is_dir():
-        problems.append(Problem(STATEMENTS, 0, 0, "", "the statements folder is missing"))
+    names, found = statement_folders(root)
+    problems += found
     for name in names:
         folder = f"{STATEMENTS}/{name}"
-        if name.startswith("."):
-            continue
         if (root / folder).is_symlink():
             problems.append(Problem(folder, 0, 0, "", "the statement folder is a symbolic link; it must be a real folder inside the repository"))
             continue
@@ -346,8 +381,20 @@ def load_corpus(root: Path) -> Corpus:
         problems += found_meta + found_claims + found_source
         if meta and claims and source is not None:
             statements.append(StatementFolder(name, meta, claims, source, f"{folder}/{SOURCE_FILE}"))
+    optional = []
+    for rel in (SOURCES_FILE, REFERENCES_FILE):
+        doc, found = load_optional_yaml(root, rel)
+        problems += found
+        optional.append(doc)
     if problems:
         raise RecordError(problems)
     sessions, actors, entities = shared
     assert sessions and actors and entities
-    return Corpus(sessions, actors, entities, statements)
+    return Corpus(sessions, actors, entities, statements, *optional)
+
+
+def load_optional_yaml(root: Path, rel: str) -> tuple[Document | None, list[Problem]]:
+    """A record file that may be absent (None, no problem); present, it is read like any other."""
+    if not os.path.lexists(root / rel):
+        return None, []
+    return load_yaml(root, rel)

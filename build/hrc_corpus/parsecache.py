@@ -83,9 +83,13 @@ class ParseCache:
             return  # nothing changed since it was read
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-        with open(temporary, "wb") as f:
-            marshal.dump({"fingerprint": self.fingerprint, "entries": self.used}, f)
-        os.replace(temporary, self.path)
+        try:
+            with open(temporary, "wb") as f:
+                marshal.dump({"fingerprint": self.fingerprint, "entries": self.used}, f)
+            os.replace(temporary, self.path)
+        except BaseException:  # a full disk: leave no torn temporary file behind
+            temporary.unlink(missing_ok=True)
+            raise
 
 
 def active() -> ParseCache | None:

@@ -22,7 +22,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = f" {self.where}:" if self.where else ""
-        return f"{self.file}:{self.line}:{self.column}:{where} {self.message}"
+        return f"{printable(self.file)}:{self.line}:{self.column}:{where} {self.message}"
 
 
 class RecordError(Exception):
@@ -37,6 +37,7 @@ def dotted(path: Path_) -> str:
     """Render a place inside a record the way a curator reads it: claims[3].quantities[0].unit."""
     out = ""
     for part in path:
+        part = part if isinstance(part, int) or len(part) <= 80 else part[:77] + "..."  # an absurdly long key
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 
@@ -76,6 +77,11 @@ def closest_match(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str
         if ratio >= cutoff and (best is None or (ratio, choice) > best):
             best = (ratio, choice)
     return best[1] if best else None
+
+
+def printable(text: str) -> str:
+    """Text on one line, whatever it holds: a line break or control character shown as its escape (\\n, \\x1b, \\u200b)."""
+    return text if text.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def relative(path: PurePosixPath | str) -> str:

@@ -42,6 +42,7 @@ import yaml
 from packaging.version import InvalidVersion, Version
 
 from . import docs, formats, notes, site, write
+from .formats import card as dataset_card
 from .check import CheckedCorpus
 from .schema import Schemas
 from .tables import build_tables
@@ -210,14 +211,17 @@ def release_files(staged: Staged, schemas: Schemas, citation: bytes, section: st
     # The users' formats (SQLite, workbook, dataset card, standoff), built from the CSV package as published.
     with tempfile.TemporaryDirectory(prefix="hrc-formats-") as tmp:
         for name, data in csv_files.items():
-            (Path(tmp) / name).parent.mkdir(parents=True, exist_ok=True)
-            (Path(tmp) / name).write_bytes(data)
-        extra = formats.build_all(tmp, readme(package, "parquet", staged.rows))
-        pages = site.site_files(Path(tmp), schemas.folder.parent, citation)  # the reading site, from the same package
+            (Path(tmp) / "release" / name).parent.mkdir(parents=True, exist_ok=True)
+            (Path(tmp) / "release" / name).write_bytes(data)
+        extra = formats.build_all(Path(tmp) / "release", readme(package, "parquet", staged.rows))
+        parquet_card = extra["README.md"]
+        extra["README.md"] = dataset_card.card(formats.read_package(Path(tmp) / "release"),
+                                               release_readme(package, staged.rows)).encode()
+        pages = site.site_files(Path(tmp) / "release", schemas.folder.parent, citation)  # the reading site, likewise
     extra[f"{base}-site.zip"] = zip_bytes({f"{base}-site/{name}": data for name, data in pages.items()})
     files: dict[str, bytes] = {}
     for fmt, members in (("csv", csv_files), ("parquet", parquet_files)):
-        card = extra["README.md"] if fmt == "parquet" else readme(package, fmt, staged.rows).encode()
+        card = parquet_card if fmt == "parquet" else readme(package, fmt, staged.rows).encode()
         contents = members | shared | {"README.md": card}
         files[f"{base}-{fmt}.zip"] = zip_bytes({f"{base}-{fmt}/{name}": data for name, data in contents.items()})
     files["datapackage.json"] = provenance(staged.loose_descriptor, statements_csv, citation)
@@ -283,6 +287,26 @@ def readme(package: Mapping[str, Any], fmt: str, rows: Mapping[str, int]) -> str
               + ("`pd.read_csv(\"data/claims.csv\")`." if fmt == "csv" else "`pd.read_parquet(\"claims.parquet\")`."), "",
               "## Licence and citation", "",
               f"{licence_line(package)} Cite it as `CITATION.cff` says.", ""]
+    return "\n".join(lines)
+
+
+def release_readme(package: Mapping[str, Any], rows: Mapping[str, int]) -> str:
+    """The README text of a release folder (below the dataset card's front matter)."""
+    stem = f"{package['name']}-{package['version']}"
+    lines = [f"# {package['title']}", "",
+             f"Version {package['version']} of the `{package['name']}` dataset: the files of one release.", "",
+             package["description"], "",
+             "## Files", "",
+             "- `<table>.parquet`: one file per table; the configurations below read them.",
+             "- `<table>.csv` and `datapackage.json`: the CSV data package as loose files (Frictionless Data Package).",
+             f"- `{stem}-csv.zip`, `{stem}-parquet.zip`: each data package whole, with its documents.",
+             f"- `{stem}.sqlite` and `{stem}-datasette.json`: a SQLite database and its Datasette metadata.",
+             f"- `{stem}.xlsx`: a spreadsheet workbook, a sheet per table.",
+             f"- `{stem}-spans.jsonl`, `{stem}-annotations.jsonld`: standoff annotations (spans; W3C Web Annotation).",
+             "- `RELEASE_NOTES.md`: what changed; `SHA256SUMS`: the checksum of every file.", "",
+             "## Tables", "", "| Table | Rows | Contents |", "| --- | ---: | --- |"]
+    lines += [f"| `{r['name']}` | {rows[r['name']]} | {r['description']} |" for r in package["resources"]]
+    lines += ["", "## Licence and citation", "", f"{licence_line(package)} Cite it as `CITATION.cff` says.", ""]
     return "\n".join(lines)
 
 

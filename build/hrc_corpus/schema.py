@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator, ValidationError, validators
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from .problems import Path_, did_you_mean
+from .problems import Path_, Problem, RecordError, did_you_mean
 
 BASE_URI = "https://cambodia-hrc-statements.invalid/schema/"
 RECORD_SCHEMAS = {  # record kind -> schema file
@@ -26,6 +26,8 @@ RECORD_SCHEMAS = {  # record kind -> schema file
     "entities": "entity.schema.json",
     "statement": "statement.schema.json",
     "claims": "claims.schema.json",
+    "sources": "source.schema.json",
+    "references": "reference.schema.json",
 }
 _TEXT_PATTERN = r"^\S(.*\S)?$"  # common.schema.json's text: no white space at either end, no line break
 _JSON_TYPES = {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a whole number",
@@ -59,7 +61,13 @@ def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-Validator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+def _is_integer(checker: Any, instance: Any) -> bool:
+    """JSON Schema's integer, as the records mean it: a whole number written as one (1.0 is not an occurrence)."""
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+Validator = validators.extend(Draft202012Validator, {"pattern": _pattern},
+                              type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer))
 
 
 @dataclass(frozen=True)
@@ -78,9 +86,26 @@ class Schemas:
     def __init__(self, folder: Path):
         self.folder = folder
         self.documents: dict[str, dict[str, Any]] = {}
+        if not folder.is_dir():
+            raise RecordError([Problem(folder.name, 0, 0, "", "the schema folder is missing (it holds the JSON Schemas "
+                                       "the records are checked against); restore it from the repository")])
+        problems = []
         for path in sorted(folder.rglob("*.json")):
             rel = path.relative_to(folder).as_posix()
-            self.documents[rel] = json.loads(path.read_text(encoding="utf-8"))
+            shown = f"{folder.name}/{rel}"
+            try:
+                self.documents[rel] = json.loads(path.read_text(encoding="utf-8"))
+            except json.JSONDecodeError as exc:
+                problems.append(Problem(shown, exc.lineno, exc.colno, "", f"not JSON: {exc.msg}"))
+            except UnicodeDecodeError as exc:
+                problems.append(Problem(shown, 0, 0, "", f"the file is not UTF-8 ({exc.reason} at byte {exc.start})"))
+            except OSError as exc:
+                problems.append(Problem(shown, 0, 0, "", f"the file cannot be read: {(exc.strerror or str(exc)).lower()}"))
+        for rel in (*RECORD_SCHEMAS.values(), "tables.schema.json"):
+            if rel not in self.documents and not any(p.file == f"{folder.name}/{rel}" for p in problems):
+                problems.append(Problem(f"{folder.name}/{rel}", 0, 0, "", "the schema file is missing; restore it from the repository"))
+        if problems:
+            raise RecordError(problems)
         self.registry: Registry = Registry().with_resources(
             (BASE_URI + rel, Resource(doc, specification=DRAFT202012)) for rel, doc in self.documents.items()
         )
@@ -180,7 +205,8 @@ def _explain(error: ValidationError) -> Iterator[tuple[Path_, bool, str]]:
         allowed = list(schema.get("properties", {}))
         for name in value:
             if name not in allowed:
-                yield where + (name,), True, (f"unknown field {name!r}{did_you_mean(name, allowed)} "
+                shown = repr(name) if len(name) <= 80 else repr(name[:77]) + f"... ({len(name):,} characters)"
+                yield where + (name,), True, (f"unknown field {shown}{did_you_mean(name, allowed)} "
                                               f"(allowed: {', '.join(allowed)})")
     elif kind == "type":
         wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]

@@ -14,16 +14,19 @@ from file:// and any static host, and its bytes depend only on its inputs.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import html
 import json
 import math
+import multiprocessing
 import os
 import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 from urllib.parse import quote as urlquote
 
 import jinja2
@@ -34,8 +37,12 @@ from markupsafe import Markup, escape
 from .dataset import DESCRIPTOR, load
 
 ASSETS = Path(__file__).with_name("site_assets")
-PAGE_ROWS = 2000  # rows per page of the claims index without JavaScript (keeps every page well under 2 MB)
-SHOW_ROWS = 1000  # most rows the claims filter shows at once
+PAGE_ROWS = 1000  # rows per page of the claims index (keeps every page well under 2 MB)
+FIGURE_ROWS = 600  # quantities per page of the figures (their rows carry the claim's quote too)
+SHOW_ROWS = 300  # most rows the claims filter shows at once (laying out more would slow each answer)
+STATEMENTS_PER_TASK = 100  # statement pages per unit of work
+PARALLEL_FROM = 5_000  # claims from which forked workers render the site
+CHART_BARS = 60  # a measure with more values than this gets its table only
 # The Content-Security-Policy of every page: nothing from elsewhere, no inline script or style.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'none'; "
        "connect-src 'none'; object-src 'none'; frame-src 'none'; base-uri 'none'; form-action 'none'")
@@ -126,24 +133,37 @@ def lines_of(text: str) -> list[tuple[int, int, int]]:
     return found
 
 
+def _e(value: Any) -> str:
+    """A value escaped for HTML text or a quoted attribute."""
+    return html.escape(str(value), quote=True)
+
+
 def _text(value: str) -> str:
     """Escaped text for HTML whose DOM text is exactly value (a carriage return survives as a reference)."""
-    return str(escape(value)).replace("\r", "&#13;")
+    return html.escape(value, quote=True).replace("\r", "&#13;")
 
 
-def _clean(value: Any) -> Any:
-    """None for a missing value, else the value as a plain Python object."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    return value
+class Row(dict):  # type: ignore[type-arg]
+    """A table row: a dict whose values are its attributes too (row.quote), which Jinja reads fastest."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.__dict__ = self  # attribute lookups find the values directly
 
 
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """A DataFrame's rows as dicts of plain values (None for nulls)."""
+def _column(values: pd.Series) -> list[Any]:
+    """A column as plain Python values, None for nulls."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype(object)
+    plain = values.astype(object).where(values.notna(), None)
+    return plain.tolist()
+
+
+def records(frame: pd.DataFrame) -> list[Row]:
+    """A DataFrame's rows as Rows of plain values (None for nulls)."""
     cols = list(frame.columns)
-    return [{c: _clean(v) for c, v in zip(cols, row)} for row in frame.itertuples(index=False, name=None)]
+    columns = [_column(frame[c]) for c in cols]
+    return [Row(zip(cols, values)) for values in zip(*columns)] if cols else []
 
 
 def page_name(statement_id: str) -> str:
@@ -184,7 +204,7 @@ def read(package: Path, docs: Path, citation: bytes | None = None) -> Site:
         raise SiteError(f"no {DESCRIPTOR} in {folder}: run `hrc-corpus build` first")
     tables = load(folder)
     descriptor = json.loads((folder / DESCRIPTOR).read_bytes())
-    if "vocabularies" in tables:
+    if "vocabularies" in tables and len(tables["vocabularies"]):
         vocabs = read_vocab_table(tables["vocabularies"])
     elif (docs / "schema" / "vocab").is_dir():
         vocabs = read_vocab_folder(docs / "schema" / "vocab")
@@ -255,11 +275,13 @@ class Builder:
         self.env.globals.update(csp=CSP, href=href, version=site.descriptor.get("version", ""),
                                 title=site.descriptor.get("title", "Data package"), vocab=site.vocab)
         self.statements = records(t["statements"].sort_values(["date", "statement_id"], kind="stable"))
+        for s in self.statements:
+            s["day"] = _date(s["date"])
         self.by_statement = {s["statement_id"]: s for s in self.statements}
         self.claims = records(t["claims"].sort_values(["statement_id", "seq"], kind="stable"))
         self.claim = {c["claim_id"]: c for c in self.claims}
         self.topic_label = {r["topic_id"]: r["label"] for r in records(t["topics"])} if "topics" in t else {}
-        self.env.globals["topic_label"] = self.topic_label
+        self.env.globals.update(topic_label=self.topic_label, claim_rows=self.claim_rows, figure_rows=self.figure_rows)
         self.entity = {r["entity_id"]: r for r in records(t["entities"])} if "entities" in t else {}
         self.actor = {r["actor_id"]: r for r in records(t["actors"])} if "actors" in t else {}
         self.session = {r["session_id"]: r for r in records(t["sessions"])} if "sessions" in t else {}
@@ -284,37 +306,124 @@ class Builder:
         return f"{name}, {s['speaker_title']}" if s.get("speaker_id") and s.get("speaker_title") else name
 
     def coverage(self, s: Mapping[str, Any]) -> float:
-        """Share of the text's non-space characters inside a claim or a non-claim."""
+        """Share of the text's non-space characters inside a claim or a non-claim (their spans do not overlap)."""
         text = s["text"]
-        covered = [False] * len(text)
-        for row in self.claims_of.get(s["statement_id"], []) + self.non_claims.get(s["statement_id"], []):
-            covered[row["char_start"]:row["char_end"]] = [True] * (row["char_end"] - row["char_start"])
-        total = sum(1 for ch in text if not ch.isspace())
-        inside = sum(1 for ch, c in zip(text, covered) if c and not ch.isspace())
-        return inside / total if total else 1.0
+        total = len("".join(text.split()))
+        spans = self.claims_of.get(s["statement_id"], []) + self.non_claims.get(s["statement_id"], [])
+        inside = sum(len("".join(text[r["char_start"]:r["char_end"]].split())) for r in spans)
+        return min(1.0, inside / total) if total else 1.0
 
     def statement_rows(self) -> list[dict[str, Any]]:
         """The home page's table of statements."""
         rows = []
         for s in self.statements:
             session = self.session.get(s.get("session_id") or "")
-            rows.append({"s": s, "speaker": self.speaker(s), "claims": len(self.claims_of.get(s["statement_id"], [])),
-                         "non_claims": len(self.non_claims.get(s["statement_id"], [])),
-                         "coverage": f"{100 * self.coverage(s):.0f}%", "session": session})
+            rows.append(Row(s=s, speaker=self.speaker(s), claims=len(self.claims_of.get(s["statement_id"], [])),
+                            non_claims=len(self.non_claims.get(s["statement_id"], [])),
+                            coverage=f"{100 * self.coverage(s):.0f}%", session=session))
         return rows
 
     def card(self, c: Mapping[str, Any]) -> dict[str, Any]:
         """What a claim's card shows."""
         def linked(link: Mapping[str, Any], other: str) -> dict[str, Any]:
             target = self.claim.get(link[other])
-            return {"link": link, "target": target, "id": link[other],
-                    "url": href(target["statement_id"], target["claim_id"], "../") if target else None,
-                    "statement": self.by_statement.get(target["statement_id"]) if target else None}
+            return Row(link=link, target=target, id=link[other],
+                       url=href(target["statement_id"], target["claim_id"], "../") if target else None,
+                       statement=self.by_statement.get(target["statement_id"]) if target else None)
         cid = c["claim_id"]
-        return {"c": c, "topics": self.topics.get(cid, []), "quantities": self.quantities.get(cid, []),
-                "entities": [(e, self.entity.get(e["entity_id"])) for e in self.entities.get(cid, [])],
-                "out": [linked(l, "target_claim_id") for l in self.links_out.get(cid, [])],
-                "in": [linked(l, "claim_id") for l in self.links_in.get(cid, [])]}
+        return Row(c=c, topics=self.topics.get(cid, []), quantities=self.quantities.get(cid, []),
+                   entities=[(e, self.entity.get(e["entity_id"])) for e in self.entities.get(cid, [])],
+                   out=[linked(l, "target_claim_id") for l in self.links_out.get(cid, [])],
+                   ins=[linked(l, "claim_id") for l in self.links_in.get(cid, [])])
+
+    def claim_rows(self, rows: list[Mapping[str, Any]]) -> Markup:
+        """The claims index's table rows (HTML written here: they are most of its bytes)."""
+        v = self.site.vocab
+        tv, cw, at = v("claims", "claim_type"), v("claims", "checkworthy"), v("claims", "attribution")
+        return Markup("".join(
+            f'<tr id="row-{_e(r["c"]["claim_id"])}"><td class="nowrap">{_e(r["s"]["day"])}</td><td>{_e(r["s"]["title"])}</td>'
+            f'<td><span class="swatch t-{_e(r["c"]["claim_type"])}">{_e(tv.label(r["c"]["claim_type"]))}</span></td>'
+            f'<td>{_e(cw.label(r["c"]["checkworthy"]))}</td><td>{_e(at.label(r["c"]["attribution"]))}</td>'
+            f'<td>{_e(" ".join(r["topics"]))}</td><td><a href="{_e(r["url"])}">{_text(r["c"]["quote"])}</a></td></tr>\n'
+            for r in rows))
+
+    def figure_rows(self, rows: list[Mapping[str, Any]]) -> Markup:
+        """One measure's table rows on the figures page."""
+        unit, qual = self.site.vocab("quantities", "unit"), self.site.vocab("quantities", "qualifier")
+        out = []
+        for i in rows:
+            q, value = i["q"], _number(i["q"]["value"]) if i["q"]["value"] is not None else "none stated"
+            out.append(f'<tr><td class="nowrap">{_e(i["s"]["day"])}</td><td>{_e(i["s"]["title"])}</td><td>{_e(q["as_written"])}</td>'
+                       f'<td class="n">{value}</td><td>{_e(unit.label(q["unit"]))}</td><td>{_e(qual.label(q["qualifier"]))}</td>'
+                       f'<td>{_e(q["period"] or "")}</td><td><a href="{_e(i["url"])}">{_text(i["c"]["quote"])}</a></td></tr>\n')
+        return Markup("".join(out))
+
+    def card_html(self, k: Mapping[str, Any]) -> str:
+        """A claim's card as HTML: written here rather than in a template, being the bulk of a large site's bytes."""
+        v = self.site.vocab
+        tv, cw, at = v("claims", "claim_type"), v("claims", "checkworthy"), v("claims", "attribution")
+        c = k["c"]
+        cid, e = _e(c["claim_id"]), _e
+
+        def term(vocab: Vocab, code: str) -> str:
+            t = vocab.terms.get(code)
+            return f'<strong>{e(t.label if t else code)}</strong> <span class="def">{e(t.definition if t else "")}</span>'
+
+        printed = f" (printed {c['paragraph_number']}.)" if c["paragraph_number"] else ""
+        topics = "; ".join(f'<span class="topic">{e(t["topic_id"])}</span> {e(self.topic_label.get(t["topic_id"], ""))}'
+                           for t in k["topics"]) or "none"
+        out = [f'<section class="card" id="card-{cid}" data-claim="{cid}" tabindex="-1" aria-labelledby="h-{cid}">\n'
+               f'<h3 id="h-{cid}"><span class="swatch t-{e(c["claim_type"])}">{e(c["claim_type"])}</span> '
+               f'Claim {c["seq"]}, ¶{c["paragraph"]}{printed}</h3>\n<button type="button" class="close">Close</button>\n'
+               f'<blockquote class="quote">{_text(c["quote"])}</blockquote>\n'
+               f'<p class="summary"><strong>Summary:</strong> {e(c["summary"] or "")}</p>\n<dl class="facts">\n'
+               f'<div><dt>Type</dt><dd>{term(tv, c["claim_type"])}</dd></div>\n'
+               f'<div><dt>Check-worthiness</dt><dd>{term(cw, c["checkworthy"])}</dd></div>\n'
+               f'<div><dt>Attribution</dt><dd>{term(at, c["attribution"])}</dd></div>\n'
+               f'<div><dt>Topics</dt><dd>{topics}</dd></div>\n'
+               f'<div><dt>Span</dt><dd>characters {c["char_start"]} to {c["char_end"]} (code points, end exclusive)</dd></div>\n'
+               f'<div><dt>Permalink</dt><dd><a href="#{e(urlquote(c["claim_id"], safe=""))}">{cid}</a></dd></div>\n</dl>\n']
+        if c["note"]:
+            out.append(f'<p class="note"><strong>Curator&#39;s note:</strong> {e(c["note"])}</p>\n')
+        if k["quantities"]:
+            unit, qual = v("quantities", "unit"), v("quantities", "qualifier")
+            out.append(f'<h4>Quantities</h4>\n<div class="scroll" role="region" aria-label="Quantities of claim {c["seq"]}" '
+                       'tabindex="0">\n<table class="quantities">\n<thead><tr><th scope="col">As written</th><th scope="col">'
+                       'Value</th><th scope="col">Unit</th><th scope="col">Qualifier</th><th scope="col">Measure</th>'
+                       '<th scope="col">Period</th></tr></thead>\n<tbody>\n')
+            for q in k["quantities"]:
+                value = _number(q["value"]) if q["value"] is not None else "none stated"
+                out.append(f'<tr><td>{e(q["as_written"])}</td><td class="n">{value}</td><td>{e(unit.label(q["unit"]))}</td>'
+                           f'<td>{e(qual.label(q["qualifier"]))}</td><td>{e(q["measure"])}</td><td>{e(q["period"] or "")}</td></tr>\n')
+            out.append("</tbody>\n</table>\n</div>\n")
+        if k["entities"]:
+            kinds = v("entities", "kind")
+            out.append('<h4>Entities</h4>\n<ul class="entities">\n')
+            for m, ent in k["entities"]:
+                name = e(ent["name"] if ent else m["entity_id"])
+                kind = f' <span class="kind">({e(kinds.label(ent["kind"]))})</span>' if ent else ""
+                written = f", written “{e(m['as_written'])}”" if ent and m["as_written"] != ent["name"] else ""
+                out.append(f"<li>{name}{kind}{written}</li>\n")
+            out.append("</ul>\n")
+        if k["out"] or k["ins"]:
+            rel = v("claim_links", "relation")
+            out.append('<h4>Links</h4>\n<ul class="links">\n')
+            for l in k["out"]:
+                target = f'<a href="{e(l["url"])}">{e(l["id"])}</a>' if l["target"] else e(l["id"])
+                if l["target"] and l["statement"]:
+                    target += f' ({e(l["statement"]["day"])}, {e(l["statement"]["title"])})'
+                if l["target"]:
+                    target += f': <q class="target">{_text(l["target"]["quote"])}</q>'
+                out.append(f'<li><strong>{e(rel.label(l["link"]["relation"]))}</strong> {target}<br>'
+                           f'<span class="def">{e(l["link"]["note"])}</span></li>\n')
+            for l in k["ins"]:
+                source = f'<a href="{e(l["url"])}">{e(l["id"])}</a>' if l["target"] else e(l["id"])
+                quote = f': <q class="target">{_text(l["target"]["quote"])}</q>' if l["target"] else ""
+                out.append(f'<li>Linked from {source} (<strong>{e(rel.label(l["link"]["relation"]))}</strong> this claim)'
+                           f'{quote}<br><span class="def">{e(l["link"]["note"])}</span></li>\n')
+            out.append("</ul>\n")
+        out.append("</section>\n")
+        return "".join(out)
 
     def statement_page(self, s: Mapping[str, Any]) -> bytes:
         """One statement's page."""
@@ -325,7 +434,8 @@ class Builder:
         used = sorted({c["claim_type"] for c in claims})
         return self.render("statement.html.j2", base="../", page="statement", s=s, speaker=self.speaker(s),
                            session=self.session.get(s.get("session_id") or ""), paragraphs=paras,
-                           cards=[self.card(c) for c in claims], types=self.type_terms(), used=used,
+                           cards=Markup("".join(self.card_html(self.card(c)) for c in claims)), count=len(claims),
+                           types=self.type_terms(), used=used,
                            non_claims=len(self.non_claims.get(sid, [])))
 
     def type_terms(self) -> list[Term]:
@@ -337,18 +447,19 @@ class Builder:
         rows = []
         for s in self.statements:
             for c in self.claims_of.get(s["statement_id"], []):
-                rows.append({"c": c, "s": s, "topics": [t["topic_id"] for t in self.topics.get(c["claim_id"], [])]})
+                rows.append(Row(c=c, s=s, topics=[t["topic_id"] for t in self.topics.get(c["claim_id"], [])],
+                                url=href(s["statement_id"], c["claim_id"])))
         return rows
 
     def claims_data(self, rows: list[dict[str, Any]]) -> bytes:
         """assets/claims-data.js: the claims index as data, loaded only when a filter is used."""
         labels = {col: {t.code: t.label for t in self.site.vocab("claims", col).terms.values()} for col, _ in FILTERS}
-        data = {"columns": ["claim_id", "url", "date", "statement", "claim_type", "checkworthy", "attribution",
-                            "topics", "quote", "summary"],
+        index = {s["statement_id"]: n for n, s in enumerate(self.statements)}
+        data = {"statements": [[s["statement_id"], _date(s["date"]), s["title"]] for s in self.statements],
+                "columns": ["claim_id", "statement", "claim_type", "checkworthy", "attribution", "topics", "quote", "summary"],
                 "labels": labels,
-                "rows": [[r["c"]["claim_id"], href(r["s"]["statement_id"], r["c"]["claim_id"]), _date(r["s"]["date"]),
-                          r["s"]["title"], r["c"]["claim_type"], r["c"]["checkworthy"], r["c"]["attribution"],
-                          " ".join(r["topics"]), r["c"]["quote"], r["c"]["summary"] or ""] for r in rows]}
+                "rows": [[r["c"]["claim_id"], index[r["s"]["statement_id"]], r["c"]["claim_type"], r["c"]["checkworthy"],
+                          r["c"]["attribution"], " ".join(r["topics"]), r["c"]["quote"], r["c"]["summary"] or ""] for r in rows]}
         body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
         return ("/* The claims index as data (generated by hrc-corpus site). */\nwindow.HRC_CLAIMS = " + body + ";\n").encode()
 
@@ -373,18 +484,40 @@ class Builder:
         groups: dict[str, list[dict[str, Any]]] = {}
         for c in self.claims:
             for q in self.quantities.get(c["claim_id"], []):
-                groups.setdefault(q["measure"], []).append({"q": q, "c": c, "s": self.by_statement[c["statement_id"]]})
+                groups.setdefault(q["measure"], []).append(Row(q=q, c=c, s=self.by_statement[c["statement_id"]],
+                                                               url=href(c["statement_id"], c["claim_id"])))
         found = []
         for measure, items in groups.items():
-            items.sort(key=lambda i: (_date(i["s"]["date"]), i["s"]["statement_id"], i["c"]["seq"], i["q"]["seq"]))
+            items.sort(key=lambda i: (i["s"]["day"], i["s"]["statement_id"], i["c"]["seq"], i["q"]["seq"]))
             ids = {i["c"]["claim_id"] for i in items}
             links = [l for cid in sorted(ids) for l in self.links_out.get(cid, [])
                      if l["target_claim_id"] in ids or l["relation"] in ("updates", "related_measure", "conflicts")]
-            found.append({"measure": measure, "rows": items, "chart": chart(items, self.site.vocab("quantities", "unit"), self.site.vocab("quantities", "qualifier")),
-                          "statements": len({i["s"]["statement_id"] for i in items}),
-                          "links": [(l, self.claim.get(l["claim_id"]), self.claim.get(l["target_claim_id"])) for l in links]})
-        found.sort(key=lambda g: (-g["statements"], _date(g["rows"][0]["s"]["date"]), g["measure"]))
+            found.append(Row(measure=measure, rows=items, statements=len({i["s"]["statement_id"] for i in items}),
+                             chart=chart(items, self.site.vocab("quantities", "unit"), self.site.vocab("quantities", "qualifier")),
+                             links=[(l, self.claim.get(l["claim_id"]), self.claim.get(l["target_claim_id"])) for l in links]))
+        found.sort(key=lambda g: (-g["statements"], g["rows"][0]["s"]["day"], g["measure"]))
         return found
+
+    def figures_pages(self) -> dict[str, bytes]:
+        """figures.html (and figures-2.html ... when there are more than FIGURE_ROWS quantities): whole groups per page."""
+        parts = []
+        for number, g in enumerate(self.figure_groups(), 1):
+            rows = g["rows"]
+            for at in range(0, max(1, len(rows)), FIGURE_ROWS):
+                parts.append(Row(g, rows=rows[at:at + FIGURE_ROWS], anchor=f"m{number}" + (f"-{at // FIGURE_ROWS + 1}" if at else ""),
+                                 continued=at > 0, chart=g["chart"] if at == 0 else None, total=len(rows)))
+        pages: list[list[dict[str, Any]]] = [[]]
+        filled = 0  # rows on the last page
+        for part in parts:
+            if pages[-1] and filled + len(part["rows"]) > FIGURE_ROWS:
+                pages.append([])
+                filled = 0
+            pages[-1].append(part)
+            filled += len(part["rows"])
+        names = ["figures.html"] + [f"figures-{n}.html" for n in range(2, len(pages) + 1)]
+        return {name: self.render("figures.html.j2", base="", page="figures", groups=groups, pages=names, number=n + 1,
+                                  measures=len({p["measure"] for p in parts}))
+                for n, (name, groups) in enumerate(zip(names, pages))}
 
     def about(self) -> bytes:
         """The about page: spans, vocabularies, agreement, codebook, version, checksums, citation."""
@@ -409,19 +542,32 @@ class Builder:
                            downloads=[(name, len(data)) for name, data in sorted(self.site.package_files.items())],
                            licences=d.get("licenses", []), cite=citation_line(self.site.citation, d))
 
+    def tasks(self) -> list[tuple[str, int]]:
+        """The site's parts, each rendered on its own (in parallel when there are many): (kind, first statement)."""
+        return ([("figures", 0), ("claims", 0), ("index", 0), ("rest", 0)]  # the longest first, for two workers
+                + [("statements", n) for n in range(0, len(self.statements), STATEMENTS_PER_TASK)])
+
+    def part(self, kind: str, first: int) -> dict[str, bytes]:
+        """The files of one part of the site, by path."""
+        if kind == "index":
+            return {"index.html": self.home(), "about.html": self.about()}
+        if kind == "claims":
+            return self.claims_pages()
+        if kind == "figures":
+            return self.figures_pages()
+        if kind == "statements":
+            return {f"statements/{page_name(s['statement_id'])}": self.statement_page(s)
+                    for s in self.statements[first:first + STATEMENTS_PER_TASK]}
+        out = {"assets/site.css": self.render("site.css.j2", types=[
+            (t.code, TINTS[i % len(TINTS)], LINES[i % len(LINES)]) for i, t in enumerate(self.type_terms())])}
+        out |= {f"assets/{name}": (ASSETS / name).read_bytes() for name in ("site.js", "claims.js")}
+        return out | {f"download/{name}": data for name, data in self.site.package_files.items()}
+
     def files(self) -> dict[str, bytes]:
         """Every file of the site, by path."""
-        out: dict[str, bytes] = {"index.html": self.home()}
-        for s in self.statements:
-            out[f"statements/{page_name(s['statement_id'])}"] = self.statement_page(s)
-        out |= self.claims_pages()
-        out["figures.html"] = self.render("figures.html.j2", base="", page="figures", groups=self.figure_groups())
-        out["about.html"] = self.about()
-        out["assets/site.css"] = self.render("site.css.j2", types=[
-            (t.code, TINTS[i % len(TINTS)], LINES[i % len(LINES)]) for i, t in enumerate(self.type_terms())])
-        for name in ("site.js", "claims.js"):
-            out[f"assets/{name}"] = (ASSETS / name).read_bytes()
-        out |= {f"download/{name}": data for name, data in self.site.package_files.items()}
+        out: dict[str, bytes] = {}
+        for kind, first in self.tasks():
+            out |= self.part(kind, first)
         return out
 
 
@@ -458,6 +604,8 @@ def chart(items: list[dict[str, Any]], units: Vocab, qualifiers: Vocab) -> dict[
     valued = [i for i in items if i["q"]["value"] is not None]
     if len({i["s"]["statement_id"] for i in valued}) < 2 or len({i["q"]["unit"] for i in valued}) != 1:
         return None
+    if len(valued) > CHART_BARS:
+        return {"omitted": len(valued)}
     top = max(abs(float(i["q"]["value"])) for i in valued) or 1.0
     row, label_w, bar_w = 34, 88, 210
     bars = []
@@ -491,23 +639,60 @@ def site_files(package: Path, docs: Path, citation: bytes | None = None) -> dict
     return Builder(read(package, docs, citation)).files()
 
 
-def build_site(package: Path, out: Path, docs: Path) -> dict[str, bytes]:
-    """Build the site from the package and write it to out (swapped in whole); return its files."""
-    files = site_files(package, docs)
-    write_folder(out, files)
-    return files
+_forked: dict[str, Any] = {}  # what forked workers inherit: the builder and the folder to write into
 
 
-def write_folder(target: Path, files: Mapping[str, bytes]) -> None:
-    """Make target a folder holding exactly files: written beside it, then swapped in."""
+def _write_part(task: tuple[str, int]) -> list[str]:
+    """In a worker: render one part of the site and write its files; their names."""
+    files = _forked["builder"].part(*task)
+    _write_files(_forked["folder"], files)
+    return list(files)
+
+
+def _write_files(folder: Path, files: Mapping[str, bytes]) -> None:
+    """Write files (path -> bytes) under folder, each readable by all."""
+    for name in sorted(files):
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(files[name])
+        os.chmod(path, 0o644)
+
+
+def build_site(package: Path, out: Path, docs: Path, workers: int | None = None) -> list[str]:
+    """Build the site from the package and write it to out (swapped in whole); return its files' paths.
+
+    A large site is rendered by forked workers (both cores here), each writing its own pages, so
+    that no process holds the whole site in memory; the bytes are the same either way.
+    """
+    builder = Builder(read(package, docs))
+    tasks = builder.tasks()
+    if workers is None:  # forking pays only for a large site
+        workers = (os.cpu_count() or 1) if len(builder.claims) >= PARALLEL_FROM else 1
+    workers = min(workers, len(tasks))
+    with fresh_folder(out) as folder:
+        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            _forked.update(builder=builder, folder=folder)
+            try:
+                with multiprocessing.get_context("fork").Pool(workers) as pool:
+                    names = [n for part in pool.imap_unordered(_write_part, tasks) for n in part]
+            finally:
+                _forked.clear()
+        else:
+            names = []
+            for task in tasks:
+                files = builder.part(*task)
+                _write_files(folder, files)
+                names += files
+    return sorted(names)
+
+
+@contextlib.contextmanager
+def fresh_folder(target: Path) -> Iterator[Path]:
+    """A new folder beside target to fill; on success it replaces target whole, on failure it is removed."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
-        for name in sorted(files):
-            path = fresh / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(files[name])
-            os.chmod(path, 0o644)
+        yield fresh
         for folder in sorted({p for p in fresh.rglob("*") if p.is_dir()} | {fresh}):
             os.chmod(folder, 0o755)
         old = target.with_name(f".{target.name}.old")

@@ -7,8 +7,8 @@ words are untouched. Each rule is documented in schema/CODEBOOK.md ("Text and sp
 
 from __future__ import annotations
 
-import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 
 # Markdown emphasis the PDF converter wrapped around headings and the dateline.
@@ -126,24 +126,117 @@ def _stands_alone(text: str, start: int, end: int) -> bool:
 
 
 def closest_passage(text: str, quote: str) -> str:
-    """Describe the passage of text most like a quote that was not found, and the first difference."""
-    candidates = [text[s.start : s.end] for s in sentences(text)]
-    best = max(candidates, key=lambda c: difflib.SequenceMatcher(None, quote, c, autojunk=False).ratio(), default="")
-    if not best:
+    """Describe where a quote that was not found departs from the text, and the passage it departs from.
+
+    Bounded (a few dozen substring searches, linear each) however long the quote: the longest
+    prefix of the quote that occurs in the text, and the longest suffix, are found by bisection;
+    the longer one anchors the quote, and the character after it (or before it) is the first
+    difference, told apart as an extra, a missing or a different character. Two causes are named
+    first: Unicode normalization (NFD against NFC) and invisible characters (a zero-width space).
+    """
+    if not text:
         return "the text is empty"
-    # Align on the longest common block, then walk forward to the first differing character.
-    matcher = difflib.SequenceMatcher(None, quote, best, autojunk=False)
-    block = matcher.find_longest_match(0, len(quote), 0, len(best))
-    qi, ti = block.a - min(block.a, block.b), block.b - min(block.a, block.b)
-    while qi < len(quote) and ti < len(best) and quote[qi] == best[ti]:
-        qi += 1
-        ti += 1
-    excerpt = best if len(best) <= 160 else best[:157] + "..."
-    if qi >= len(quote):
-        return f"closest passage: {excerpt!r}"
-    got = f"{quote[qi]!r} (U+{ord(quote[qi]):04X})"
-    want = f"{best[ti]!r} (U+{ord(best[ti]):04X})" if ti < len(best) else "the end of the sentence"
-    return f"closest passage: {excerpt!r}; first difference at character {qi + 1} of the quote: quote has {got}, text has {want}"
+    named = _normalization(text, quote) or _invisible(text, quote)
+    if named:
+        return named
+    prefix, at = _longest_part(text, quote, prefix=True)
+    suffix, suffix_at = _longest_part(text, quote, prefix=False)
+    if prefix == len(quote):
+        return (f"the words occur at character {at + 1} of the text, but inside other words "
+                f"({_excerpt(text, at)!r}): a quote starts and ends at word boundaries")
+    if max(prefix, suffix) < min(12, len(quote) // 2):
+        return "no passage of the text is close to it (check that it is from this statement)"
+    if prefix >= suffix:
+        qi, ti = prefix, at + prefix  # the first character after the longest matching beginning
+        how = _edit(quote[qi + 1 : qi + 41], quote[qi : qi + 40], text[ti + 1 : ti + 41], text[ti : ti + 40])
+    else:
+        qi, ti = len(quote) - suffix - 1, suffix_at - 1  # the last character before the longest matching end
+        how = _edit(quote[max(qi - 40, 0) : qi], quote[max(qi - 39, 0) : qi + 1], text[max(ti - 40, 0) : ti],
+                    text[max(ti - 39, 0) : ti + 1], forward=False)
+    got = _char(quote[qi])
+    want = _char(text[ti]) if 0 <= ti < len(text) else "the end of the text"
+    differs = {"extra": f"the quote has an extra {got}",
+               "missing": f"the quote lacks the text's {want}",
+               "different": f"the quote has {got}, the text has {want}"}[how]
+    where = qi + 2 if how == "missing" and prefix < suffix else qi + 1  # (a missing character is missed after qi, going back)
+    return f"closest passage: {_excerpt(text, max(ti, 0))!r}; first difference at character {where} of the quote: {differs}"
+
+
+def _longest_part(text: str, quote: str, prefix: bool) -> tuple[int, int]:
+    """The length of the longest beginning (or end) of quote that occurs in text, and where it occurs."""
+    lo, hi, at = 0, len(quote), 0  # quote parts of length lo occur; of length hi + 1 do not
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        found = text.find(quote[:mid] if prefix else quote[len(quote) - mid :])
+        if found >= 0:
+            lo, at = mid, found
+        else:
+            hi = mid - 1
+    return lo, at
+
+
+def _edit(skip_quote: str, quote: str, skip_text: str, text: str, forward: bool = True) -> str:
+    """Which one-character edit makes the quote go on (or, backwards, lead up) like the text: extra, missing or different.
+
+    Each argument is a window of up to 40 characters after (before) the difference, with or
+    without the differing character; the text's windows are cut to the quote's length.
+    """
+    def same(q: str, t: str) -> bool:
+        return bool(q) and q == (t[: len(q)] if forward else t[len(t) - len(q) :])
+
+    if same(skip_quote, skip_text):
+        return "different"
+    if same(quote, skip_text):
+        return "missing"
+    if same(skip_quote, text) or (not skip_quote and not text):
+        return "extra"
+    return "different"
+
+
+def _char(c: str) -> str:
+    """A character as a message shows it: itself, its code point and its Unicode name."""
+    return f"{c!r} (U+{ord(c):04X} {unicodedata.name(c, 'unnamed')})"
+
+
+def _excerpt(text: str, at: int) -> str:
+    """The sentence of the text around an offset, or 160 characters of it when the sentence is longer."""
+    sentence = next((s for s in sentences(_window(text, at)[0]) if s.start <= _window(text, at)[1] < s.end), None)
+    window, offset = _window(text, at)
+    if sentence is not None and sentence.end - sentence.start <= 160:
+        return window[sentence.start : sentence.end]
+    start = max(offset - 60, 0)
+    return ("..." if start else "") + window[start : start + 160] + ("..." if start + 160 < len(window) else "")
+
+
+def _window(text: str, at: int) -> tuple[str, int]:
+    """The paragraph of the text that holds an offset (bounded to 2,000 characters around it), and the offset in it."""
+    start = text.rfind("\n", max(at - 1000, 0), at) + 1 if at > 0 else 0
+    start = max(start, at - 1000, 0)
+    end = text.find("\n", at, at + 1000)
+    end = min(at + 1000, len(text)) if end < 0 else end
+    return text[start:end], at - start
+
+
+def _normalization(text: str, quote: str) -> str | None:
+    """The message when the quote and the text differ only in Unicode normalization (NFD against NFC)."""
+    for form in ("NFC", "NFD"):
+        if unicodedata.normalize(form, quote) != quote and unicodedata.normalize(form, quote) in text:
+            other = "NFD" if form == "NFC" else "NFC"
+            first = next(i for i, c in enumerate(quote) if unicodedata.normalize(form, quote[: i + 1]) != quote[: i + 1]
+                         or unicodedata.combining(c))
+            return (f"the quote matches the text only after Unicode normalization: its characters are written {other} "
+                    f"(composed differently, first at character {first + 1}: {_char(quote[first])}), the text's {form}; "
+                    f"write the quote in {form}, copied from the text")
+    return None
+
+
+def _invisible(text: str, quote: str) -> str | None:
+    """The message when the quote holds invisible characters (zero-width space, soft hyphen ...) the text does not."""
+    hidden = [i for i, c in enumerate(quote) if unicodedata.category(c) == "Cf"]
+    if hidden and "".join(c for c in quote if unicodedata.category(c) != "Cf") in text:
+        return (f"the quote holds an invisible character the text does not have, at character {hidden[0] + 1}: "
+                f"{_char(quote[hidden[0]])}" + (f" (and {len(hidden) - 1} more)" if len(hidden) > 1 else "") + "; delete it")
+    return None
 
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"

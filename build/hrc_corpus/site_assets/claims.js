@@ -45,8 +45,8 @@
     script.src = "assets/claims-data.js";
     script.onload = function () {
       data = window.HRC_CLAIMS;
-      haystack = data.rows.map(function (r) { return (r[8] + "\n" + r[9]).toLowerCase(); });
-      topics = data.rows.map(function (r) { return r[7] === "" ? [] : r[7].split(" "); });
+      haystack = data.rows.map(function (r) { return (r[6] + "\n" + r[7]).toLowerCase(); });
+      topics = data.rows.map(function (r) { return r[5] === "" ? [] : r[5].split(" "); });
       waiting = false;
       apply();
     };
@@ -62,23 +62,25 @@
     return td;
   }
 
+  // rows: [claim_id, statement index, claim_type, checkworthy, attribution, topics, quote, summary]
   function row(r) {
+    var s = data.statements[r[1]];  // [statement_id, date, title]
     var tr = document.createElement("tr");
     tr.id = "row-" + r[0];
-    cell(tr, r[2], "nowrap");
-    cell(tr, r[3]);
+    cell(tr, s[1], "nowrap");
+    cell(tr, s[2]);
     var type = cell(tr, "");
     var swatch = document.createElement("span");
-    swatch.className = "swatch t-" + r[4];
-    swatch.textContent = data.labels.claim_type[r[4]] || r[4];
+    swatch.className = "swatch t-" + r[2];
+    swatch.textContent = data.labels.claim_type[r[2]] || r[2];
     type.appendChild(swatch);
-    cell(tr, data.labels.checkworthy[r[5]] || r[5]);
-    cell(tr, data.labels.attribution[r[6]] || r[6]);
-    cell(tr, r[7]);
+    cell(tr, data.labels.checkworthy[r[3]] || r[3]);
+    cell(tr, data.labels.attribution[r[4]] || r[4]);
+    cell(tr, r[5]);
     var quote = cell(tr, "");
     var a = document.createElement("a");
-    a.href = r[1];
-    a.textContent = r[8];
+    a.href = "statements/" + encodeURIComponent(s[0] + ".html") + "#" + encodeURIComponent(r[0]);
+    a.textContent = r[6];
     quote.appendChild(a);
     return tr;
   }
@@ -101,7 +103,7 @@
     var matches = [];
     for (var i = 0; i < data.rows.length; i++) {
       var r = data.rows[i];
-      if ((want[0] && r[4] !== want[0]) || (want[1] && r[5] !== want[1]) || (want[2] && r[6] !== want[2])) { continue; }
+      if ((want[0] && r[2] !== want[0]) || (want[1] && r[3] !== want[1]) || (want[2] && r[4] !== want[2])) { continue; }
       if (topic && topics[i].indexOf(topic) < 0) { continue; }
       if (q && haystack[i].indexOf(q) < 0) { continue; }
       matches.push(r);
