@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from pathlib import Path
 from typing import Any, Callable
@@ -73,7 +74,7 @@ def drop_null_reason(data: Any) -> tuple[Any, ...]:
 
 def duplicate_session(data: Any) -> tuple[Any, ...]:
     """Add a copy of the first session at the end."""
-    data.append(dict(data[0]))
+    data.append(copy.deepcopy(data[0]))  # deep: a shared facts list would be dumped as a YAML alias
     return (len(data) - 1, "id"), False
 
 

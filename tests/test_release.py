@@ -164,11 +164,13 @@ def test_stale_committed_outputs_are_refused(tmp_path: Path) -> None:
 def test_notes_list_claims_added_changed_and_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import pandas as pd
     root = copy_for_release(tmp_path / "repo")
-    originals = {p: (root / p).read_text() for p in (PRESS, HLS)}
+    originals = {p: (root / p).read_text() for p in (PRESS, HLS, "records/references.yaml")}
     claims_now = len(pd.read_csv(root / "data/claims.csv"))
     # 0.1.0 numbered two claims differently, annotated one and gave another a different topic;
     # 0.2.0 is the repository's records as they are. Renaming keeps every sentence accounted for.
     edit(root / PRESS, "  - id: c001\n", "  - id: c098\n")
+    references = root / "records/references.yaml"  # references follow the renamed claim
+    references.write_text(references.read_text().replace("press-release-c001\n", "press-release-c098\n"))
     edit(root / HLS, "  - id: c004\n", "  - id: c099\n")
     edit(root / HLS, "  - id: c003\n", "  - id: c003\n    note: Worded differently in 0.1.0.\n")
     text = (root / HLS).read_text()

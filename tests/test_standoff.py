@@ -120,3 +120,21 @@ def test_generated_non_bmp_text_has_exact_offsets_everywhere() -> None:
     for s in doc["spans"]:
         assert doc["text"][s["start"]:s["end"]] == s["text"]
         assert doc["text"].encode("utf-16-le")[2 * s["utf16_start"]:2 * s["utf16_end"]].decode("utf-16-le") == s["text"]
+
+
+def test_spacy_reads_every_span_at_token_boundaries(released: Path) -> None:
+    import spacy
+
+    nlp = spacy.blank("en")  # a tokenizer only: no model is downloaded
+    seen = 0
+    for doc_json in documents(released):
+        doc = nlp(doc_json["text"])
+        spans = [doc.char_span(s["start"], s["end"], label=s["label"], alignment_mode="strict") for s in doc_json["spans"]]
+        assert all(span is not None for span in spans), [s["id"] for s, span in zip(doc_json["spans"], spans) if span is None]
+        doc.spans["hrc"] = spans
+        assert [(x.text, x.label_) for x in doc.spans["hrc"]] == [(s["text"], s["label"]) for s in doc_json["spans"]]
+        # The control: one code point off, strict alignment refuses a span, so the check above can fail.
+        first = doc_json["spans"][0]
+        assert doc.char_span(first["start"] + 1, first["end"], alignment_mode="strict") is None
+        seen += len(spans)
+    assert seen > 100

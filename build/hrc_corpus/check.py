@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any, Iterable
 
+from .context import ClaimIndex, Context, check_context
 from .curate.drafts import decided_only, draft_problems
 from .load import Corpus, Document, StatementFolder
 from .numbers import disagreements
@@ -23,7 +24,7 @@ from .text import Paragraph, Span, closest_passage, normalize, numbers, occurren
 # Fields whose null needs a reason in null_reasons, per record kind ("a.b" is a nested field).
 NULLABLE = {
     "statement": ("segment", "agenda_item", "speaker", "speaker_title", "source.url"),
-    "sessions": ("start", "end", "place"),
+    "sessions": ("start", "end", "place", "president", "high_level_segment_start", "high_level_segment_end", "resolutions_adopted"),
     "actors": (),
 }
 
@@ -72,6 +73,7 @@ class CheckedCorpus:
     statements: list[CheckedStatement]
     schemas: Schemas
     problems: list[Problem] = field(default_factory=list)
+    context: Context = field(default_factory=Context)  # sources and references (context.py)
 
 
 def check_corpus(corpus: Corpus, schemas: Schemas) -> CheckedCorpus:
@@ -116,10 +118,21 @@ def check_corpus(corpus: Corpus, schemas: Schemas) -> CheckedCorpus:
         if result[0]:
             checked.append(result[0])
     problems += _links(statement_ok, claims_ok, {f.folder for f in corpus.statements} - {f.folder for f in claims_ok})
+    claim_index = ClaimIndex({f"{s.id}-{c}": [q.record["qualifier"] for q in qs] for s in checked for c, qs in s.quantities.items()},
+                             {s.id for s in checked}, _statement_names(corpus.statements))
+    context_found, context = check_context(schemas, corpus.sessions if id(corpus.sessions) in shape_ok else None,
+                                           corpus.sources, corpus.references, claim_index)
+    problems += context_found
     if problems:
         raise RecordError(problems)
     return CheckedCorpus(corpus.sessions.data, corpus.actors.data, corpus.entities.data,
-                         sorted(checked, key=lambda s: s.id), schemas)
+                         sorted(checked, key=lambda s: s.id), schemas, context=context)
+
+
+def _statement_names(folders: list[StatementFolder]) -> set[str]:
+    """Folder names and the ids their statement.yaml gives (a renamed folder is reported once, at its id)."""
+    ids = {f.meta.data.get("id") for f in folders if isinstance(f.meta.data, dict)}
+    return {f.folder for f in folders} | {i for i in ids if isinstance(i, str)}
 
 
 def _has(problems: list[Problem], doc: Document) -> bool:
@@ -152,12 +165,19 @@ def _get(record: dict[str, Any], dotted_field: str) -> Any:
     return value
 
 
+def _present(record: dict[str, Any], dotted_field: str) -> bool:
+    """Whether a possibly nested field is in the record at all (null or not)."""
+    head, _, rest = dotted_field.partition(".")
+    return head in record and (not rest or (isinstance(record[head], dict) and _present(record[head], rest)))
+
+
 def _null_reasons(doc: Document, base: Path_, record: dict[str, Any], nullable: Iterable[str]) -> list[Problem]:
     """A null field needs a reason; a reason needs a null field."""
     problems = []
     reasons = record.get("null_reasons", {})
     for name in nullable:
-        if _get(record, name) is None and name not in reasons:
+        # An optional field left out is not null (the schema says which fields must be there).
+        if _get(record, name) is None and name not in reasons and _present(record, name):
             where = base + tuple(name.split("."))
             problems.append(doc.problem(where, f"{name} is null but null_reasons gives no reason (add null_reasons: {{{name}: why it is unknown}})"))
     for name in reasons:

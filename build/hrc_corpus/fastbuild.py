@@ -36,10 +36,11 @@ import pyarrow as pa
 
 from . import __version__
 from .check import CheckedCorpus, _schema_problems, _statement_claims, _statement_meta, check_corpus
+from .context import ClaimIndex, check_references
 from .fastyaml import load_fast
-from .load import (ACTORS_FILE, CLAIMS_FILE, ENTITIES_FILE, MAX_BYTES, SESSIONS_FILE, SOURCE_FILE, STATEMENT_FILE,
-                   STATEMENTS, Corpus, Document, StatementFolder, _YamlProblem, load_yaml, parse_yaml, read_bytes,
-                   statement_folders)
+from .load import (ACTORS_FILE, CLAIMS_FILE, ENTITIES_FILE, MAX_BYTES, REFERENCES_FILE, SESSIONS_FILE, SOURCE_FILE,
+                   SOURCES_FILE, STATEMENT_FILE, STATEMENTS, Corpus, Document, StatementFolder, _YamlProblem,
+                   load_optional_yaml, load_yaml, parse_yaml, read_bytes, statement_folders)
 from .problems import RecordError
 from .readback import read_csv_table
 from .schema import Schemas
@@ -160,6 +161,7 @@ def _one_statement(name: str) -> dict[str, Any]:
         "csv": {table: _csv_lines(rows[table], by_name[table]) for table in PER_STATEMENT},
         "links": links,
         "claims": [f"{checked.id}-{c.record['id']}" for c in checked.claims],
+        "qualifiers": [[f"{checked.id}-{c}", [q.record["qualifier"] for q in qs]] for c, qs in checked.quantities.items()],
         "link_sources": [[f"{checked.id}-{c['id']}", [link["to"] for link in c.get("links", [])]] for c in claims.data["claims"]],
         "null_reasons": meta.data.get("null_reasons", {}),
         "coverage": [len(checked.claims), len(checked.non_claims), checked.sentences_covered, checked.sentences_total,
@@ -175,16 +177,23 @@ def _chunk(names: list[str]) -> list[dict[str, Any]] | None:
         return None
 
 
-def _shared_checked(root: Path, schemas: Schemas) -> CheckedCorpus:
-    """Sessions, actors and entities, checked by the reference check (they are small); raise _NotClean."""
+def _shared_checked(root: Path, schemas: Schemas) -> tuple[CheckedCorpus, Document | None, Document | None]:
+    """Sessions, actors, entities and sources, checked by the reference check (they are small), and
+    the sources and references documents (references are checked once the claims are known); raise _NotClean."""
     docs = []
     for rel in (SESSIONS_FILE, ACTORS_FILE, ENTITIES_FILE):
         doc, found = load_yaml(root, rel)
         if found or doc is None:
             raise _NotClean
         docs.append(doc)
+    optional = []
+    for rel in (SOURCES_FILE, REFERENCES_FILE):
+        doc, found = load_optional_yaml(root, rel)
+        if found:
+            raise _NotClean
+        optional.append(doc)
     try:
-        return check_corpus(Corpus(docs[0], docs[1], docs[2], []), schemas)
+        return check_corpus(Corpus(docs[0], docs[1], docs[2], [], optional[0], None), schemas), optional[0], optional[1]
     except RecordError:
         raise _NotClean from None
 
@@ -231,7 +240,7 @@ def run(root: Path, workers: int | None = None, pool_from: int = 64, tabulate: b
 
 def _run(root: Path, workers: int, pool_from: int, tabulate: bool) -> FastResult:
     schemas = Schemas(root / "schema")
-    shared = _shared_checked(root, schemas)
+    shared, sources, references = _shared_checked(root, schemas)
     shared_bytes = [(root / rel).read_bytes() for rel in (SESSIONS_FILE, ACTORS_FILE, ENTITIES_FILE)]
     fingerprint = _fingerprint(root, shared_bytes)
     base = root / STATEMENTS
@@ -268,7 +277,21 @@ def _run(root: Path, workers: int, pool_from: int, tabulate: bool) -> FastResult
     _workers_state.clear()  # the files' bytes (90 MB at 100,000 claims) are no longer needed
     if todo or len(remembered) != len(results):
         _save_results(cache_path, fingerprint, {keys[name]: results[name] for name in names})
+    _check_references(shared, schemas, sources, references, [results[name] for name in names], set(names))
     return _assemble(shared, schemas, [results[name] for name in names], len(names) - len(todo), tabulate)
+
+
+def _check_references(shared: CheckedCorpus, schemas: Schemas, sources: Document | None, references: Document | None,
+                      results: list[dict[str, Any]], folders: set[str]) -> None:
+    """context.check_references on the statements' quantities, as a yes/no; the checked references join shared."""
+    if references is None:
+        return
+    qualifiers = {claim: list(found) for r in results for claim, found in r["qualifiers"]}
+    index = {s["id"]: s for s in shared.context.sources}
+    claims = ClaimIndex(qualifiers, {r["id"] for r in results}, folders)
+    if check_references(schemas, references, index, claims, has_sources=sources is not None):
+        raise _NotClean
+    shared.context.references = references.data
 
 
 def _plain_file_bytes(root: Path, rel: str, inside: bool) -> bytes:

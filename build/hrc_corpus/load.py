@@ -55,6 +55,8 @@ STATEMENTS = f"{RECORDS}/statements"
 SESSIONS_FILE = f"{RECORDS}/sessions.yaml"
 ACTORS_FILE = f"{RECORDS}/actors.yaml"
 ENTITIES_FILE = f"{RECORDS}/entities.yaml"
+SOURCES_FILE = f"{RECORDS}/sources.yaml"  # optional: public sources (codebook §15)
+REFERENCES_FILE = f"{RECORDS}/references.yaml"  # optional: reference figures beside claims
 STATEMENT_FILE, CLAIMS_FILE, SOURCE_FILE = "statement.yaml", "claims.yaml", "source.md"
 
 _NULL = re.compile(r"^(?:~|null|Null|NULL)?$")
@@ -132,6 +134,8 @@ class Corpus:
     actors: Document
     entities: Document
     statements: list[StatementFolder]
+    sources: Document | None = None  # None: the records have no sources.yaml
+    references: Document | None = None  # None: the records have no references.yaml
 
 
 class _YamlProblem(Exception):
@@ -377,8 +381,20 @@ def load_corpus(root: Path) -> Corpus:
         problems += found_meta + found_claims + found_source
         if meta and claims and source is not None:
             statements.append(StatementFolder(name, meta, claims, source, f"{folder}/{SOURCE_FILE}"))
+    optional = []
+    for rel in (SOURCES_FILE, REFERENCES_FILE):
+        doc, found = load_optional_yaml(root, rel)
+        problems += found
+        optional.append(doc)
     if problems:
         raise RecordError(problems)
     sessions, actors, entities = shared
     assert sessions and actors and entities
-    return Corpus(sessions, actors, entities, statements)
+    return Corpus(sessions, actors, entities, statements, *optional)
+
+
+def load_optional_yaml(root: Path, rel: str) -> tuple[Document | None, list[Problem]]:
+    """A record file that may be absent (None, no problem); present, it is read like any other."""
+    if not os.path.lexists(root / rel):
+        return None, []
+    return load_yaml(root, rel)

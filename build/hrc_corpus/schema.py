@@ -26,6 +26,8 @@ RECORD_SCHEMAS = {  # record kind -> schema file
     "entities": "entity.schema.json",
     "statement": "statement.schema.json",
     "claims": "claims.schema.json",
+    "sources": "source.schema.json",
+    "references": "reference.schema.json",
 }
 _TEXT_PATTERN = r"^\S(.*\S)?$"  # common.schema.json's text: no white space at either end, no line break
 _JSON_TYPES = {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a whole number",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import html
 import json
 import math
 import multiprocessing
@@ -132,9 +133,14 @@ def lines_of(text: str) -> list[tuple[int, int, int]]:
     return found
 
 
+def _e(value: Any) -> str:
+    """A value escaped for HTML text or a quoted attribute."""
+    return html.escape(str(value), quote=True)
+
+
 def _text(value: str) -> str:
     """Escaped text for HTML whose DOM text is exactly value (a carriage return survives as a reference)."""
-    return str(escape(value)).replace("\r", "&#13;")
+    return html.escape(value, quote=True).replace("\r", "&#13;")
 
 
 class Row(dict):  # type: ignore[type-arg]
@@ -275,7 +281,7 @@ class Builder:
         self.claims = records(t["claims"].sort_values(["statement_id", "seq"], kind="stable"))
         self.claim = {c["claim_id"]: c for c in self.claims}
         self.topic_label = {r["topic_id"]: r["label"] for r in records(t["topics"])} if "topics" in t else {}
-        self.env.globals["topic_label"] = self.topic_label
+        self.env.globals.update(topic_label=self.topic_label, claim_rows=self.claim_rows, figure_rows=self.figure_rows)
         self.entity = {r["entity_id"]: r for r in records(t["entities"])} if "entities" in t else {}
         self.actor = {r["actor_id"]: r for r in records(t["actors"])} if "actors" in t else {}
         self.session = {r["session_id"]: r for r in records(t["sessions"])} if "sessions" in t else {}
@@ -330,6 +336,95 @@ class Builder:
                    out=[linked(l, "target_claim_id") for l in self.links_out.get(cid, [])],
                    ins=[linked(l, "claim_id") for l in self.links_in.get(cid, [])])
 
+    def claim_rows(self, rows: list[Mapping[str, Any]]) -> Markup:
+        """The claims index's table rows (HTML written here: they are most of its bytes)."""
+        v = self.site.vocab
+        tv, cw, at = v("claims", "claim_type"), v("claims", "checkworthy"), v("claims", "attribution")
+        return Markup("".join(
+            f'<tr id="row-{_e(r["c"]["claim_id"])}"><td class="nowrap">{_e(r["s"]["day"])}</td><td>{_e(r["s"]["title"])}</td>'
+            f'<td><span class="swatch t-{_e(r["c"]["claim_type"])}">{_e(tv.label(r["c"]["claim_type"]))}</span></td>'
+            f'<td>{_e(cw.label(r["c"]["checkworthy"]))}</td><td>{_e(at.label(r["c"]["attribution"]))}</td>'
+            f'<td>{_e(" ".join(r["topics"]))}</td><td><a href="{_e(r["url"])}">{_text(r["c"]["quote"])}</a></td></tr>\n'
+            for r in rows))
+
+    def figure_rows(self, rows: list[Mapping[str, Any]]) -> Markup:
+        """One measure's table rows on the figures page."""
+        unit, qual = self.site.vocab("quantities", "unit"), self.site.vocab("quantities", "qualifier")
+        out = []
+        for i in rows:
+            q, value = i["q"], _number(i["q"]["value"]) if i["q"]["value"] is not None else "none stated"
+            out.append(f'<tr><td class="nowrap">{_e(i["s"]["day"])}</td><td>{_e(i["s"]["title"])}</td><td>{_e(q["as_written"])}</td>'
+                       f'<td class="n">{value}</td><td>{_e(unit.label(q["unit"]))}</td><td>{_e(qual.label(q["qualifier"]))}</td>'
+                       f'<td>{_e(q["period"] or "")}</td><td><a href="{_e(i["url"])}">{_text(i["c"]["quote"])}</a></td></tr>\n')
+        return Markup("".join(out))
+
+    def card_html(self, k: Mapping[str, Any]) -> str:
+        """A claim's card as HTML: written here rather than in a template, being the bulk of a large site's bytes."""
+        v = self.site.vocab
+        tv, cw, at = v("claims", "claim_type"), v("claims", "checkworthy"), v("claims", "attribution")
+        c = k["c"]
+        cid, e = _e(c["claim_id"]), _e
+
+        def term(vocab: Vocab, code: str) -> str:
+            t = vocab.terms.get(code)
+            return f'<strong>{e(t.label if t else code)}</strong> <span class="def">{e(t.definition if t else "")}</span>'
+
+        printed = f" (printed {c['paragraph_number']}.)" if c["paragraph_number"] else ""
+        topics = "; ".join(f'<span class="topic">{e(t["topic_id"])}</span> {e(self.topic_label.get(t["topic_id"], ""))}'
+                           for t in k["topics"]) or "none"
+        out = [f'<section class="card" id="card-{cid}" data-claim="{cid}" tabindex="-1" aria-labelledby="h-{cid}">\n'
+               f'<h3 id="h-{cid}"><span class="swatch t-{e(c["claim_type"])}">{e(c["claim_type"])}</span> '
+               f'Claim {c["seq"]}, ¶{c["paragraph"]}{printed}</h3>\n<button type="button" class="close">Close</button>\n'
+               f'<blockquote class="quote">{_text(c["quote"])}</blockquote>\n'
+               f'<p class="summary"><strong>Summary:</strong> {e(c["summary"] or "")}</p>\n<dl class="facts">\n'
+               f'<div><dt>Type</dt><dd>{term(tv, c["claim_type"])}</dd></div>\n'
+               f'<div><dt>Check-worthiness</dt><dd>{term(cw, c["checkworthy"])}</dd></div>\n'
+               f'<div><dt>Attribution</dt><dd>{term(at, c["attribution"])}</dd></div>\n'
+               f'<div><dt>Topics</dt><dd>{topics}</dd></div>\n'
+               f'<div><dt>Span</dt><dd>characters {c["char_start"]} to {c["char_end"]} (code points, end exclusive)</dd></div>\n'
+               f'<div><dt>Permalink</dt><dd><a href="#{e(urlquote(c["claim_id"], safe=""))}">{cid}</a></dd></div>\n</dl>\n']
+        if c["note"]:
+            out.append(f'<p class="note"><strong>Curator&#39;s note:</strong> {e(c["note"])}</p>\n')
+        if k["quantities"]:
+            unit, qual = v("quantities", "unit"), v("quantities", "qualifier")
+            out.append(f'<h4>Quantities</h4>\n<div class="scroll" role="region" aria-label="Quantities of claim {c["seq"]}" '
+                       'tabindex="0">\n<table class="quantities">\n<thead><tr><th scope="col">As written</th><th scope="col">'
+                       'Value</th><th scope="col">Unit</th><th scope="col">Qualifier</th><th scope="col">Measure</th>'
+                       '<th scope="col">Period</th></tr></thead>\n<tbody>\n')
+            for q in k["quantities"]:
+                value = _number(q["value"]) if q["value"] is not None else "none stated"
+                out.append(f'<tr><td>{e(q["as_written"])}</td><td class="n">{value}</td><td>{e(unit.label(q["unit"]))}</td>'
+                           f'<td>{e(qual.label(q["qualifier"]))}</td><td>{e(q["measure"])}</td><td>{e(q["period"] or "")}</td></tr>\n')
+            out.append("</tbody>\n</table>\n</div>\n")
+        if k["entities"]:
+            kinds = v("entities", "kind")
+            out.append('<h4>Entities</h4>\n<ul class="entities">\n')
+            for m, ent in k["entities"]:
+                name = e(ent["name"] if ent else m["entity_id"])
+                kind = f' <span class="kind">({e(kinds.label(ent["kind"]))})</span>' if ent else ""
+                written = f", written “{e(m['as_written'])}”" if ent and m["as_written"] != ent["name"] else ""
+                out.append(f"<li>{name}{kind}{written}</li>\n")
+            out.append("</ul>\n")
+        if k["out"] or k["ins"]:
+            rel = v("claim_links", "relation")
+            out.append('<h4>Links</h4>\n<ul class="links">\n')
+            for l in k["out"]:
+                target = f'<a href="{e(l["url"])}">{e(l["id"])}</a>' if l["target"] else e(l["id"])
+                if l["target"] and l["statement"]:
+                    target += f' ({e(l["statement"]["day"])}, {e(l["statement"]["title"])})'
+                if l["target"]:
+                    target += f': <q class="target">{_text(l["target"]["quote"])}</q>'
+                out.append(f'<li><strong>{e(rel.label(l["link"]["relation"]))}</strong> {target}<br>'
+                           f'<span class="def">{e(l["link"]["note"])}</span></li>\n')
+            for l in k["ins"]:
+                source = f'<a href="{e(l["url"])}">{e(l["id"])}</a>' if l["target"] else e(l["id"])
+                quote = f': <q class="target">{_text(l["target"]["quote"])}</q>' if l["target"] else ""
+                out.append(f'<li>Linked from {source} (<strong>{e(rel.label(l["link"]["relation"]))}</strong> this claim)'
+                           f'{quote}<br><span class="def">{e(l["link"]["note"])}</span></li>\n')
+            out.append("</ul>\n")
+        out.append("</section>\n")
+        return "".join(out)
+
     def statement_page(self, s: Mapping[str, Any]) -> bytes:
         """One statement's page."""
         sid = s["statement_id"]
@@ -339,7 +434,8 @@ class Builder:
         used = sorted({c["claim_type"] for c in claims})
         return self.render("statement.html.j2", base="../", page="statement", s=s, speaker=self.speaker(s),
                            session=self.session.get(s.get("session_id") or ""), paragraphs=paras,
-                           cards=[self.card(c) for c in claims], types=self.type_terms(), used=used,
+                           cards=Markup("".join(self.card_html(self.card(c)) for c in claims)), count=len(claims),
+                           types=self.type_terms(), used=used,
                            non_claims=len(self.non_claims.get(sid, [])))
 
     def type_terms(self) -> list[Term]:

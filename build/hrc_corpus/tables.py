@@ -12,6 +12,7 @@ from typing import Any, Iterator
 
 import pyarrow as pa
 
+from . import context
 from .check import CheckedCorpus, CheckedStatement
 from .tableschema import Table, tables
 
@@ -34,7 +35,8 @@ def build_tables(corpus: CheckedCorpus) -> dict[str, pa.Table]:
         "statements": list(_statements(corpus)),
         "claims": [], "claim_topics": [], "quantities": [], "claim_entities": [], "claim_links": [], "non_claims": [],
         "sessions": [{"session_id": s["id"], "body": s["body"], "number": s["number"], "start_date": _date(s["start"]),
-                      "end_date": _date(s["end"]), "place": s["place"]} for s in sorted(corpus.sessions, key=lambda s: s["id"])],
+                      "end_date": _date(s["end"]), "place": s["place"], **context.session_columns(s)}
+                     for s in sorted(corpus.sessions, key=lambda s: s["id"])],
         "actors": [{"actor_id": a["id"], "name": a["name"], "kind": a["kind"], "country": a["country"]}
                    for a in sorted(corpus.actors, key=lambda a: a["id"])],
         "entities": [{"entity_id": e["id"], "name": e["name"], "kind": e["kind"], "note": e.get("note")}
@@ -43,6 +45,10 @@ def build_tables(corpus: CheckedCorpus) -> dict[str, pa.Table]:
         "vocabularies": [{"vocabulary": name, "term": t.id, "label": t.label, "definition": t.definition}
                          for name, terms in sorted(corpus.schemas.vocabularies.items()) for t in terms],
         "null_reasons": list(_null_reasons(corpus)),
+        "session_facts": list(context.session_fact_rows(corpus.sessions)),
+        "sources": list(context.source_rows(corpus.context.sources)),
+        "claim_references": list(context.reference_rows(corpus.context.references)),
+        "reference_searches": list(context.search_rows(corpus.context.references)),
     }
     for statement in corpus.statements:
         _claim_rows(statement, rows)
