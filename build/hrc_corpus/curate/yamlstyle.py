@@ -188,7 +188,8 @@ def kind_of(rel: str) -> str:
     """The record kind of a file under records/ (see schema.RECORD_SCHEMAS)."""
     name = rel.rsplit("/", 1)[-1]
     return {"sessions.yaml": "sessions", "actors.yaml": "actors", "entities.yaml": "entities",
-            "statement.yaml": "statement", "claims.yaml": "claims"}[name]
+            "statement.yaml": "statement", "claims.yaml": "claims",
+            "sources.yaml": "sources", "references.yaml": "references"}[name]
 
 
 def _same_values(before: str, after: str, rel: str) -> bool:
