@@ -91,9 +91,9 @@ CASES = {  # file, text, replacement, lines below the replacement's first, messa
                                        "resolutions_adopted is 31, but no fact under facts states that value"),
     "a fact from an unknown source": (SESSIONS, "value: 33, source: kas-hrc55-key-votes}\n", "value: 33, source: kas-hrc55-votes}\n", 0,
                                       "unknown source 'kas-hrc55-votes'"),
-    "a fact on a null field": (SESSIONS, "  - {field: resolutions_adopted, value: 30, source: ohchr-2023-07-14-hrc53-concludes}\n",
-                               "  - {field: resolutions_adopted, value: 30, source: ohchr-2023-07-14-hrc53-concludes}\n"
-                               "  - {field: high_level_segment_start, value: 2023-06-19, source: urg-hrc53-report}\n", 1,
+    "a fact on a null field": (SESSIONS, "    - {field: resolutions_adopted, value: 30, source: ohchr-2023-07-14-hrc53-concludes}\n",
+                               "    - {field: resolutions_adopted, value: 30, source: ohchr-2023-07-14-hrc53-concludes}\n"
+                               "    - {field: high_level_segment_start, value: 2023-06-19, source: urg-hrc53-report}\n", 1,
                                "high_level_segment_start is null, but this fact states it"),
     "a duplicate source id": (SOURCES, "- id: urg-hrc53-report\n", "- id: ohchr-2023-07-14-hrc53-concludes\n", 0,
                               "duplicate source id 'ohchr-2023-07-14-hrc53-concludes'"),
