@@ -50,12 +50,12 @@ def decide(root: Path, complete: bool = True) -> None:
     for claim in claims["claims"]:
         del claim["draft"]
         claim.update({"type": "statistic", "attribution": "own_voice", "checkworthy": "cfs",
-                      "summary": "A made-up summary of " + claim["id"] + ".", "topics": ["SDG16.3"]})
+                      "summary": "A made-up summary of " + claim["id"] + ".", "topics": ["SDG16.3"], "themes": ["uhri-access-to-justice-and-remedy"]})
         for quantity in claim.get("quantities", []):
             del quantity["draft"]
             quantity.setdefault("unit", "count")
             quantity.setdefault("qualifier", "exact")
-            quantity.update({"measure": "a made-up measure", "period": None})
+            quantity.update({"measure": "bar-association-cases", "period": None})
         for mention in claim.get("entities", []):
             del mention["draft"]
     for item in claims["non_claims"]:
@@ -80,6 +80,8 @@ def drafted(repo_copy: Path, tmp_path: Path) -> Path:
     assert code == 0, err
     assert f"created {FOLDER}/" in out
     assert "8 sentences: 3 draft claims, 5 candidate non-claims; 4 draft quantities, 1 draft entity mentions" in out
+    assert sorted(p.name for p in (repo_copy / FOLDER).iterdir()) == ["claims.yaml", "source.md", "statement.yaml"]
+    assert not list((repo_copy / "records").glob(".*"))  # the staging folder is gone
     return repo_copy
 
 
@@ -229,6 +231,9 @@ def test_new_from_a_pdf(repo_copy: Path, tmp_path: Path) -> None:
     assert (other / FOLDER / "source.md").read_bytes() == text
     claims = (folder / "claims.yaml").read_text(encoding="utf-8")
     assert "quote: Cambodia has trained 1,200 judges since 2020." in claims
+    assert "problem:" not in run_cli("status", STATEMENT, root=repo_copy).stdout
+    (folder / "source.pdf").write_bytes(pdf + b"\n")  # a PDF that changed after it was received
+    assert f"problem: {FOLDER}/source.pdf: SHA-256 " in run_cli("status", STATEMENT, root=repo_copy).stdout
 
 
 def test_new_refuses_a_pdf_without_text(repo_copy: Path, tmp_path: Path) -> None:

@@ -134,8 +134,11 @@ def test_database_has_every_row_and_key(released: Path) -> None:
             name, schema = resource["name"], resource["schema"]
             pk = [r[1] for r in sorted(conn.execute(f"PRAGMA table_info('{name}')"), key=lambda r: r[5]) if r[5]]
             assert pk == schema["primaryKey"], name
-            fks = {(r[3], r[2], r[4]) for r in conn.execute(f"PRAGMA foreign_key_list('{name}')")}
-            assert fks == {(fk["fields"][0], fk["reference"]["resource"] or name, fk["reference"]["fields"][0])
+            grouped: dict[int, list] = {}
+            for r in conn.execute(f"PRAGMA foreign_key_list('{name}')"):  # id, seq, table, from, to, ...
+                grouped.setdefault(r[0], []).append(r)
+            fks = {(tuple(r[3] for r in rows), rows[0][2], tuple(r[4] for r in rows)) for rows in grouped.values()}
+            assert fks == {(tuple(fk["fields"]), fk["reference"]["resource"] or name, tuple(fk["reference"]["fields"]))
                            for fk in schema.get("foreignKeys", [])}, name
             got = pd.read_sql(f"SELECT * FROM '{name}'", conn)
             want = tables[name]

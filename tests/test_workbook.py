@@ -90,3 +90,34 @@ def test_values_a_spreadsheet_would_convert_are_kept_as_text() -> None:
         names = archive.namelist()
         assert names == sorted(names) and names[0] == "[Content_Types].xml"
         assert {i.date_time for i in archive.infolist()} == {workbook.ZIP_TIME}
+
+
+def test_a_control_character_is_refused_with_its_place() -> None:
+    import pytest
+
+    from hrc_corpus.formats import FormatError
+
+    descriptor = {"name": "t", "version": "0", "title": "T", "description": "D",
+                  "licenses": [{"name": "CC0", "title": "CC0", "path": "x"}],
+                  "resources": [{"name": "things", "description": "d", "schema": {"fields": [
+                      {"name": "text", "type": "string", "description": "d"}], "primaryKey": ["text"]}}]}
+    frame = pd.DataFrame({"text": pd.array(["fine", "bell\x07"], dtype="string")})
+    with pytest.raises(FormatError, match=r"things\.text, row 2: holds the control character U\+0007"):
+        workbook.workbook(Package(descriptor, {"things": frame}))
+
+
+def test_release_refuses_a_value_the_workbook_cannot_hold(tmp_path: Path) -> None:
+    from .conftest import copy_for_release, run_cli
+
+    root = copy_for_release(tmp_path / "repo")
+    path = root / "records" / "entities.yaml"
+    text = path.read_text(encoding="utf-8")
+    first = text.index("name: ")
+    end = text.index("\n", first)
+    # A YAML escape gives an ESC character: valid YAML, but no spreadsheet cell can hold it.
+    path.write_text(text[:first] + 'name: "Escape \\e here"' + text[end:], encoding="utf-8")
+    assert run_cli("build", root=root).returncode == 0
+    result = run_cli("release", root=root)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert "entities.name, row " in result.stderr and "U+001B" in result.stderr
+    assert not (root / "dist" / "cambodia-hrc-statements-0.1.0").exists()  # nothing written

@@ -213,7 +213,10 @@ def release_files(staged: Staged, schemas: Schemas, citation: bytes, section: st
         for name, data in csv_files.items():
             (Path(tmp) / "release" / name).parent.mkdir(parents=True, exist_ok=True)
             (Path(tmp) / "release" / name).write_bytes(data)
-        extra = formats.build_all(Path(tmp) / "release", readme(package, "parquet", staged.rows))
+        try:
+            extra = formats.build_all(Path(tmp) / "release", readme(package, "parquet", staged.rows))
+        except formats.FormatError as exc:
+            raise ReleaseError(f"the release's formats cannot be built: {exc}") from None
         parquet_card = extra["README.md"]
         extra["README.md"] = dataset_card.card(formats.read_package(Path(tmp) / "release"),
                                                release_readme(package, staged.rows)).encode()

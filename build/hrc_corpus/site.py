@@ -287,6 +287,10 @@ class Builder:
         self.session = {r["session_id"]: r for r in records(t["sessions"])} if "sessions" in t else {}
         self.topics = _group(records(t["claim_topics"].sort_values(["claim_id", "rank"], kind="stable")))
         self.quantities = _group(records(t["quantities"].sort_values(["claim_id", "seq"], kind="stable")))
+        # Reference figures beside claims, and their sources (codebook §15), when the package has them.
+        self.references = _group(records(t["claim_references"].sort_values(["claim_id", "reference_id"], kind="stable"))) \
+            if "claim_references" in t else {}
+        self.source = {r["source_id"]: r for r in records(t["sources"])} if "sources" in t else {}
         self.entities = _group(records(t["claim_entities"].sort_values(["claim_id", "seq"], kind="stable")))
         links = records(t["claim_links"].sort_values(["claim_id", "target_claim_id"], kind="stable"))
         self.links_out = _group(links)
@@ -326,12 +330,14 @@ class Builder:
     def card(self, c: Mapping[str, Any]) -> dict[str, Any]:
         """What a claim's card shows."""
         def linked(link: Mapping[str, Any], other: str) -> dict[str, Any]:
+            """A link with the claim at its other end, that claim's permalink and statement."""
             target = self.claim.get(link[other])
             return Row(link=link, target=target, id=link[other],
                        url=href(target["statement_id"], target["claim_id"], "../") if target else None,
                        statement=self.by_statement.get(target["statement_id"]) if target else None)
         cid = c["claim_id"]
         return Row(c=c, topics=self.topics.get(cid, []), quantities=self.quantities.get(cid, []),
+                   references=[(r, self.source.get(r["source_id"] or "")) for r in self.references.get(cid, [])],
                    entities=[(e, self.entity.get(e["entity_id"])) for e in self.entities.get(cid, [])],
                    out=[linked(l, "target_claim_id") for l in self.links_out.get(cid, [])],
                    ins=[linked(l, "claim_id") for l in self.links_in.get(cid, [])])
@@ -357,6 +363,39 @@ class Builder:
                        f'<td class="n">{value}</td><td>{_e(unit.label(q["unit"]))}</td><td>{_e(qual.label(q["qualifier"]))}</td>'
                        f'<td>{_e(q["period"] or "")}</td><td><a href="{_e(i["url"])}">{_text(i["c"]["quote"])}</a></td></tr>\n')
         return Markup("".join(out))
+
+    def references_html(self, c: Mapping[str, Any], references: list[tuple[Mapping[str, Any], Any]],
+                        written: Mapping[Any, str]) -> str:
+        """A claim's reference figures: what public sources state beside its quantities (context, not verdicts)."""
+        v, e = self.site.vocab, _e
+        relation, independence, unit = v("claim_references", "relation"), v("claim_references", "independence"), \
+            v("claim_references", "unit")
+        out = [f'<h4>Reference figures <span class="def">(what public sources state; context, not a verdict)</span></h4>\n'
+               f'<div class="scroll" role="region" aria-label="Reference figures of claim {c["seq"]}" tabindex="0">\n'
+               '<table class="references">\n<thead><tr><th scope="col">Quantity</th><th scope="col">Relation</th>'
+               '<th scope="col">Source&#39;s figure</th><th scope="col">Measure</th><th scope="col">Reference time</th>'
+               '<th scope="col">Whose figure</th><th scope="col">Source</th></tr></thead>\n<tbody>\n']
+        for r, source in references:
+            figure = e(r["as_stated"] or "none found")
+            if r["unit"]:
+                figure += f' <span class="kind">({e(unit.label(r["unit"]))})</span>'
+            when = e(r["reference_time"] or (_date(r["date"]) if r["date"] is not None else ""))
+            whose = e(independence.label(r["independence"])) if r["independence"] else ""
+            if r["attributed_to"]:
+                whose += f"; credited to {e(r['attributed_to'])}"
+            if source:
+                url = source["url"] or ""
+                # Only a web address becomes a link (a javascript: or data: one shows as text).
+                link = (f'<a href="{e(url)}">{e(source["publisher"])}</a>' if url.startswith(("https://", "http://"))
+                        else f'{e(source["publisher"])} ({e(url)})')
+                link += f', {e(_date(source["published"]))}' if source["published"] is not None else ""
+            else:
+                link = "none found"
+            quantity = e(written.get(r["quantity_seq"], str(r["quantity_seq"]))) if r["quantity_seq"] is not None else "the claim"
+            out.append(f'<tr><td>{quantity}</td><td>{e(relation.label(r["relation"]))}</td><td>{figure}</td>'
+                       f'<td>{e(r["measure"] or "")}</td><td>{when}</td><td>{whose}</td><td>{link}</td></tr>\n')
+        out.append("</tbody>\n</table>\n</div>\n")
+        return "".join(out)
 
     def card_html(self, k: Mapping[str, Any]) -> str:
         """A claim's card as HTML: written here rather than in a template, being the bulk of a large site's bytes."""
@@ -396,6 +435,8 @@ class Builder:
                 out.append(f'<tr><td>{e(q["as_written"])}</td><td class="n">{value}</td><td>{e(unit.label(q["unit"]))}</td>'
                            f'<td>{e(qual.label(q["qualifier"]))}</td><td>{e(q["measure"])}</td><td>{e(q["period"] or "")}</td></tr>\n')
             out.append("</tbody>\n</table>\n</div>\n")
+        if k["references"]:
+            out.append(self.references_html(c, k["references"], {q["seq"]: q["as_written"] for q in k["quantities"]}))
         if k["entities"]:
             kinds = v("entities", "kind")
             out.append('<h4>Entities</h4>\n<ul class="entities">\n')
@@ -431,11 +472,10 @@ class Builder:
         claims = self.claims_of.get(sid, [])
         paras = highlight(s["text"], claims, self.non_claims.get(sid, []), self.site.vocab("claims", "claim_type"),
                           self.site.vocab("non_claims", "reason"))
-        used = sorted({c["claim_type"] for c in claims})
         return self.render("statement.html.j2", base="../", page="statement", s=s, speaker=self.speaker(s),
                            session=self.session.get(s.get("session_id") or ""), paragraphs=paras,
                            cards=Markup("".join(self.card_html(self.card(c)) for c in claims)), count=len(claims),
-                           types=self.type_terms(), used=used,
+                           types=self.type_terms(),
                            non_claims=len(self.non_claims.get(sid, [])))
 
     def type_terms(self) -> list[Term]:

@@ -281,9 +281,10 @@ def new_statement(root: Path, source_path: Path, statement_id: str, given: dict[
 
 
 def _write_folder(parent: Path, name: str, files: dict[str, bytes]) -> None:
-    """Write a statement folder whole or not at all: staged beside it (hidden), then renamed into place."""
+    """Write a statement folder whole or not at all: staged in records/ (hidden), then renamed into place."""
     parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".new-{name}-", dir=parent))  # a dot folder: load_corpus skips it
+    # Staged outside records/statements/, where a hidden folder is a problem for check; same file system.
+    staging = Path(tempfile.mkdtemp(prefix=f".new-{name}-", dir=parent.parent))
     try:
         for file, data in files.items():
             with open(staging / file, "wb") as out:

@@ -8,6 +8,7 @@ themselves are check's to report.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ class StatementStatus:
     sentences_covered: int = 0
     drafts: list[str] = field(default_factory=list)  # "file:line: what to decide"
     uncovered: list[str] = field(default_factory=list)  # "¶n [start-end) words"
-    unreadable: list[str] = field(default_factory=list)  # problems that stop the count (check explains them)
+    unreadable: list[str] = field(default_factory=list)  # files that cannot be read or changed (check explains most)
 
 
 def _spans(text: str, items: list[Any]) -> list[Span]:
@@ -57,6 +58,7 @@ def statement_status(root: Path, name: str) -> StatementStatus:
         status.drafts += [_line(p) for p in located(claims, claims_drafts(claims.data))]
     source, source_problems = read_bytes(root, f"{folder}/{SOURCE_FILE}")
     status.unreadable += [str(p) for p in source_problems]
+    status.unreadable += _changed_sources(root, folder, data, source)
     if source is None or claims is None or not isinstance(claims.data, dict):
         return status
     try:
@@ -66,6 +68,21 @@ def statement_status(root: Path, name: str) -> StatementStatus:
         return status
     _count(status, text, claims)
     return status
+
+
+def _changed_sources(root: Path, folder: str, meta: dict[str, Any], source: bytes | None) -> list[str]:
+    """source.md, and a PDF kept as source.pdf, must still have the SHA-256 recorded in statement.yaml."""
+    recorded = meta.get("source") if isinstance(meta.get("source"), dict) else {}
+    files = [(SOURCE_FILE, source, recorded.get("sha256"))]
+    original = recorded.get("original")
+    if isinstance(original, dict) and isinstance(original.get("file"), str):
+        data, problems = read_bytes(root, f"{folder}/{original['file']}")
+        if data is None:
+            return [str(p) for p in problems]
+        files.append((original["file"], data, original.get("sha256")))
+    return [f"{folder}/{name}: SHA-256 {hashlib.sha256(data).hexdigest()} is not the one statement.yaml records: "
+            "the file changed after it was received (restore it)"
+            for name, data, digest in files if data is not None and isinstance(digest, str) and hashlib.sha256(data).hexdigest() != digest]
 
 
 def _count(status: StatementStatus, text: str, claims: Document) -> None:
@@ -100,7 +117,7 @@ def report(statuses: list[StatementStatus]) -> str:
     for s in statuses:
         lines.append(f"{s.id}: {s.curation}, {s.sentences_covered}/{s.sentences_total} sentences accounted for, "
                      f"{len(s.drafts)} draft(s) left")
-        lines += [f"  cannot read: {p}" for p in s.unreadable]
+        lines += [f"  problem: {p}" for p in s.unreadable]
         lines += [f"  {d}" for d in s.drafts]
         lines += [f"  not accounted for: {u}" for u in s.uncovered]
     drafts = sum(len(s.drafts) for s in statuses)

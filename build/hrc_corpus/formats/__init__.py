@@ -21,6 +21,10 @@ import pandas as pd
 from ..dataset import load
 
 
+class FormatError(ValueError):
+    """The package cannot be written in a format (a value the format cannot hold); the message says which and why."""
+
+
 @dataclass(frozen=True)
 class Package:
     """A data package as published: its descriptor and its typed tables."""

@@ -125,13 +125,18 @@ def _create(db: sqlite_utils.Database, package: Package, name: str) -> None:
     """One table with its types, NOT NULLs, keys and rows."""
     schema = package.resource(name)["schema"]
     fields = schema["fields"]
-    foreign = [(fk["fields"][0], fk["reference"]["resource"] or name, fk["reference"]["fields"][0])
+    foreign = [(_columns(fk["fields"]), fk["reference"]["resource"] or name, _columns(fk["reference"]["fields"]))
                for fk in schema.get("foreignKeys", [])]
     pk = schema["primaryKey"]
     table = db.create_table(name, {f["name"]: _TYPES[f["type"]] for f in fields},
                             pk=pk[0] if len(pk) == 1 else tuple(pk), foreign_keys=foreign,
                             not_null=[f["name"] for f in fields if f.get("constraints", {}).get("required")])
     table.insert_all(_rows(package.tables[name], fields))
+
+
+def _columns(names: list[str]) -> str | tuple[str, ...]:
+    """A key's column, or its columns when it has several (sqlite-utils' form for a composite key)."""
+    return names[0] if len(names) == 1 else tuple(names)
 
 
 def _rows(frame: pd.DataFrame, fields: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:

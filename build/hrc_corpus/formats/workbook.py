@@ -16,12 +16,13 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from . import Package
+from . import FormatError, Package
 
 EXCEL_CELL_LIMIT = 32767  # characters a cell holds; longer text would be cut by Excel
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -78,7 +79,10 @@ def _sheet(sheet: Worksheet, header: list[str], kinds: list[str], rows: list[lis
     sheet.append(header)
     for cell in sheet[1]:
         cell.font = _BOLD
-    for row in rows:
+    for number, row in enumerate(rows, start=1):
+        for name, value in zip(header, row):
+            if isinstance(value, str):
+                _check_text(value, f"{sheet.title}.{name}, row {number}")
         sheet.append(row)
     for col, kind in enumerate(kinds, start=1):
         letter = get_column_letter(col)
@@ -88,13 +92,21 @@ def _sheet(sheet: Worksheet, header: list[str], kinds: list[str], rows: list[lis
         for (cell,) in sheet.iter_rows(min_row=2, min_col=col, max_col=col):
             if cell.value is None:
                 continue
-            if len(cell.value) > EXCEL_CELL_LIMIT:
-                raise ValueError(f"{sheet.title}.{header[col - 1]}: a value of {len(cell.value)} characters is longer "
-                                 f"than a spreadsheet cell holds ({EXCEL_CELL_LIMIT})")
             cell.data_type = "s"  # openpyxl reads a leading "=" as a formula; this is text
             cell.number_format = "@"
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
+
+
+def _check_text(value: str, where: str) -> None:
+    """Refuse text a cell cannot hold as it is (the text is never altered to fit)."""
+    if len(value) > EXCEL_CELL_LIMIT:
+        raise FormatError(f"{where}: a value of {len(value)} characters is longer than a spreadsheet cell holds "
+                          f"({EXCEL_CELL_LIMIT})")
+    bad = ILLEGAL_CHARACTERS_RE.search(value)
+    if bad:
+        raise FormatError(f"{where}: holds the control character U+{ord(bad.group()):04X}, which a spreadsheet cannot "
+                          "store")
 
 
 def _dictionary(package: Package) -> list[list[Any]]:
