@@ -63,3 +63,19 @@ def test_every_published_quantity_agrees_with_its_words(built) -> None:  # type:
                 assert read(quantity["as"]) is not None, (path.parent.name, claim["id"], quantity)
                 assert not list(disagreements(quantity)), (path.parent.name, claim["id"], quantity)
     assert hrc(built, "check")[0] == 0
+
+
+def test_quantities_sharing_an_indicator_share_its_unit(built) -> None:  # type: ignore[no-untyped-def]
+    """An indicator measures one thing one way: every quantity of it is in the indicator's unit (x-unit)."""
+    import json
+
+    import yaml
+
+    indicators = {t["const"]: t["x-unit"] for t in json.loads((built / "schema/vocab/indicator.json").read_text(encoding="utf-8"))["anyOf"]}
+    used = set()
+    for path in sorted((built / "records" / "statements").glob("*/claims.yaml")):
+        for claim in yaml.safe_load(path.read_text(encoding="utf-8"))["claims"]:
+            for quantity in claim.get("quantities", []):
+                assert quantity["unit"] == indicators[quantity["measure"]], (path.parent.name, claim["id"], quantity)
+                used.add(quantity["measure"])
+    assert used == set(indicators), set(indicators) - used  # no indicator is defined that nothing uses
