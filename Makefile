@@ -58,6 +58,7 @@ env: $(STAMP)
 # Not part of `make test`.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/quotes.py
 
 # The stamp depends on the lock file, so a changed pin reinstalls.
 $(STAMP): requirements.lock pyproject.toml

@@ -27,7 +27,7 @@ from .curate import commands as curate_commands
 from .files import JOURNAL, WORK
 from .pipeline import STRICT, Options, check_records, forget_build, remember_build, run, up_to_date
 from .problems import RecordError, printable
-from .write import OUTPUT_FOLDERS, WriteError, commit, differences, foreign_files, locked, losses, plain, plain_errors, recover_pending, stage, staged_files, verify_staged, work_folder
+from .write import OUTPUT_FOLDERS, WriteError, commit, differences, foreign_files, locked, losses, output_folder, plain, plain_errors, recover_pending, stage, staged_files, verify_staged, work_folder
 
 # Up to this many claims the build also has frictionless validate the CSV package (about 2 s at
 # 10,000 claims, 20 s at 100,000); above it, the build's own proofs stand: every value checked
@@ -118,6 +118,8 @@ def cmd_agreement(root: Path, check_only: bool) -> int:
     from . import agreement
 
     texts = agreement.texts_of(root)
+    if not check_only:
+        output_folder(root, "reliability")  # refused if it is a link out of the repository
     folder = root / "reliability"
     first = agreement.read_reading(folder / "first-reading", texts)
     second = agreement.read_reading(folder / "second-reading", texts)
@@ -156,6 +158,7 @@ def cmd_docs(root: Path, check_only: bool) -> int:
                   file=sys.stderr)
             return 1
         return 0
+    output_folder(root, docs.DICTIONARY.parent.as_posix())  # refused if it is a link out of the repository
     print(f"wrote {docs.write(root).relative_to(root).as_posix()}")
     return 0
 
@@ -164,6 +167,7 @@ def cmd_release(root: Path, frozen: bool) -> int:
     """hrc-corpus release [--frozen]."""
     from .release import ReleaseError, make_release
 
+    output_folder(root, "dist")  # refused if it is a link out of the repository, or a file
     try:
         folder = make_release(root, check_records(root), frozen=frozen)
     except ReleaseError as exc:
@@ -179,7 +183,7 @@ def cmd_site(root: Path, package: Path | None, out: Path | None) -> int:
     from .dataset import DatasetError
     from .site import SiteError, build_site
 
-    target = out or root / "dist" / "site"
+    target = out or output_folder(root, "dist") / "site"  # (a dist/ that links out of the repository is refused)
     try:
         files = build_site(package or root, target, root)
     except (SiteError, DatasetError) as exc:

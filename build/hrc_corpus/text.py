@@ -222,12 +222,24 @@ def _normalization(text: str, quote: str) -> str | None:
     for form in ("NFC", "NFD"):
         if unicodedata.normalize(form, quote) != quote and unicodedata.normalize(form, quote) in text:
             other = "NFD" if form == "NFC" else "NFC"
-            first = next(i for i, c in enumerate(quote) if unicodedata.normalize(form, quote[: i + 1]) != quote[: i + 1]
-                         or unicodedata.combining(c))
+            first = _common_prefix(quote, unicodedata.normalize(form, quote))
+            first = first + 1 if first + 1 < len(quote) and unicodedata.combining(quote[first + 1]) else first
             return (f"the quote matches the text only after Unicode normalization: its characters are written {other} "
                     f"(composed differently, first at character {first + 1}: {_char(quote[first])}), the text's {form}; "
                     f"write the quote in {form}, copied from the text")
     return None
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """The length of the longest common beginning of two texts (by bisection: slices compare in C)."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def _invisible(text: str, quote: str) -> str | None:

@@ -353,7 +353,7 @@ def staged_files(staging: Path) -> list[str]:
     return sorted(found, key=lambda rel: (rel != "datapackage.json", rel))
 
 
-def _output_folder(root: Path, rel: str, created: list[Path] | None = None) -> Path:
+def output_folder(root: Path, rel: str, created: list[Path] | None = None) -> Path:
     """An output folder (., data, dist/parquet): each part a real folder inside the repository, made if missing."""
     path = root
     for part in Path(rel).parts if rel != "." else ():
@@ -386,7 +386,7 @@ def preflight(root: Path, work: Path, staging: Path, files: list[str]) -> None:
     try:
         device = os.stat(staging).st_dev
         for rel in sorted({os.path.dirname(target(f)) or "." for f in files}):
-            folder = _output_folder(root, rel, created)
+            folder = output_folder(root, rel, created)
             shown = "the repository folder" if rel == "." else f"{rel}/"
             try:
                 handle, probe = tempfile.mkstemp(prefix=".hrc-probe-", dir=folder)
@@ -456,7 +456,7 @@ def _apply(root: Path, work: Path, plan: dict[str, Any]) -> None:
             raise WriteError(f"{WORK}/{plan['staging']}/{name} is not a file the build staged: delete {WORK}/ and run "
                              "`hrc-corpus build`")
         rel = os.path.dirname(target(name)) or "."
-        folder = touched.get(rel) or _output_folder(root, rel)
+        folder = touched.get(rel) or output_folder(root, rel)
         touched[rel] = folder
         os.replace(source, root / target(name))
     for folder in touched.values():
