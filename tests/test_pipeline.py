@@ -34,8 +34,7 @@ from .patching import apply_case, load_cases
 # pool_from=1: the worker processes are used even for the two statements of the real records.
 MATRIX = [Options(backend, workers, cache, pool_from=1) for backend in BACKENDS for workers in (1, 2) for cache in (False, True)]
 # The catalogue is large: each backend, worker count and cache setting at least once, not every product.
-CATALOGUE_OPTIONS = [Options("fast", 1, False), Options("fast", 1, True), Options("reference", 1, True),
-                     Options("fast", 2, True, pool_from=1)]
+CATALOGUE_OPTIONS = [Options("fast", 1, False), Options("reference", 1, True), Options("fast", 2, True, pool_from=1)]
 
 
 def label(options: Options) -> str:
@@ -64,7 +63,8 @@ def assert_same(root: Path, options: Options, tabulate: bool = True, remember: b
     expected = _ORACLE[root, tabulate]
     assert outcome(root, options, tabulate) == expected
     if options.cache:
-        assert any((root / WORK / FOLDER).iterdir())
+        if expected[0] == "ok":
+            assert any((root / WORK / FOLDER).iterdir())
         assert outcome(root, options, tabulate) == expected  # warm: from the cache
     return expected
 

@@ -14,6 +14,7 @@ Two backends, chosen by the pipeline's one switch:
 
 from __future__ import annotations
 
+import datetime
 import re
 from functools import cache, cached_property
 from typing import Any, Iterator
@@ -64,6 +65,20 @@ def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+
+
+def _is_date(value: str) -> bool:
+    """Format "date" as jsonschema's format checker reads it: YYYY-MM-DD, a date the standard library holds."""
+    if not _DATE.fullmatch(value):
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
 def _is_integer(checker: Any, instance: Any) -> bool:
     """JSON Schema's integer, as the records mean it: a whole number written as one (1.0 is not an occurrence)."""
     return isinstance(instance, int) and not isinstance(instance, bool)
@@ -94,8 +109,9 @@ class Validators:
         if not FAST_AVAILABLE or self.backend != "fast":
             return {}
         registry = jsonschema_rs.Registry([(BASE_URI + rel, doc) for rel, doc in self.schemas.documents.items()])
+        # format "date" as jsonschema checks it (YYYY-MM-DD that Python's date holds): jsonschema-rs's own takes year 0.
         return {kind: jsonschema_rs.validator_for(self.schemas.documents[file], registry=registry, validate_formats=True,
-                                                  base_uri=BASE_URI + file)
+                                                  base_uri=BASE_URI + file, formats={"date": _is_date})
                 for kind, file in RECORD_SCHEMAS.items()}
 
     def fast_yes(self, kind: str, doc: Document) -> bool:
@@ -184,7 +200,7 @@ def _explain(error: ValidationError) -> Iterator[tuple[Path_, bool, str]]:
                  "array": "a list", "boolean": "true/false", "null": "null"}
         yield where, False, f"expected {' or '.join(names[w] for w in wanted)}, got {_kind(value)}{_shown(value)}"
     elif kind == "format" and error.validator_value == "date":
-        yield where, False, f"{value!r} is not a real calendar date (expected YYYY-MM-DD)"
+        yield where, False, f"{value!r} is not a real calendar date (expected YYYY-MM-DD, years 1 to 9999)"
     elif kind == "pattern":
         about = schema.get("description", "")
         if about.startswith("A non-empty string") or error.validator_value == _TEXT_PATTERN:
