@@ -276,8 +276,12 @@ def work_folder(root: Path, create: bool) -> Path | None:
 
 def _refuse_links(root: Path, folder: Path) -> None:
     """Refuse a working folder holding a link or a special file, at any depth (WriteError)."""
-    with plain_errors(root, "read"):
+    try:
         entries = list(os.scandir(folder))
+    except FileNotFoundError:  # a staging folder another build just removed
+        return
+    except OSError as exc:
+        raise WriteError(plain(exc, root, "read")) from None
     for entry in entries:
         rel = printable(Path(entry.path).relative_to(root).as_posix())
         if entry.is_symlink():
@@ -288,8 +292,6 @@ def _refuse_links(root: Path, folder: Path) -> None:
         elif not entry.is_file(follow_symlinks=False):
             raise WriteError(f"{rel} is a special file (a pipe, socket or device) inside the build's working folder: "
                              f"delete {WORK}/ and run again.")
-
-
 
 
 @contextmanager
