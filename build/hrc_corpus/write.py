@@ -375,8 +375,8 @@ def staged_files(staging: Path) -> list[str]:
     return sorted(found, key=lambda rel: (rel != "datapackage.json", rel))
 
 
-def output_folder(root: Path, rel: str, created: list[Path] | None = None) -> Path:
-    """An output folder (., data, dist/parquet): each part a real folder inside the repository, made if missing."""
+def output_folder(root: Path, rel: str, created: list[Path] | None = None, create: bool = True) -> Path:
+    """An output folder (., data, dist/parquet): each part a real folder inside the repository, made if missing (and create)."""
     path = root
     for part in Path(rel).parts if rel != "." else ():
         path = path / part
@@ -384,6 +384,8 @@ def output_folder(root: Path, rel: str, created: list[Path] | None = None) -> Pa
         try:
             info = os.lstat(path)
         except FileNotFoundError:
+            if not create:
+                return root / rel
             with plain_errors(root):
                 path.mkdir()
             if created is not None:
