@@ -330,6 +330,7 @@ class Builder:
     def card(self, c: Mapping[str, Any]) -> dict[str, Any]:
         """What a claim's card shows."""
         def linked(link: Mapping[str, Any], other: str) -> dict[str, Any]:
+            """A link with the claim at its other end, that claim's permalink and statement."""
             target = self.claim.get(link[other])
             return Row(link=link, target=target, id=link[other],
                        url=href(target["statement_id"], target["claim_id"], "../") if target else None,
@@ -383,7 +384,10 @@ class Builder:
             if r["attributed_to"]:
                 whose += f"; credited to {e(r['attributed_to'])}"
             if source:
-                link = f'<a href="{e(source["url"])}">{e(source["publisher"])}</a>'
+                url = source["url"] or ""
+                # Only a web address becomes a link (a javascript: or data: one shows as text).
+                link = (f'<a href="{e(url)}">{e(source["publisher"])}</a>' if url.startswith(("https://", "http://"))
+                        else f'{e(source["publisher"])} ({e(url)})')
                 link += f', {e(_date(source["published"]))}' if source["published"] is not None else ""
             else:
                 link = "none found"
@@ -468,11 +472,10 @@ class Builder:
         claims = self.claims_of.get(sid, [])
         paras = highlight(s["text"], claims, self.non_claims.get(sid, []), self.site.vocab("claims", "claim_type"),
                           self.site.vocab("non_claims", "reason"))
-        used = sorted({c["claim_type"] for c in claims})
         return self.render("statement.html.j2", base="../", page="statement", s=s, speaker=self.speaker(s),
                            session=self.session.get(s.get("session_id") or ""), paragraphs=paras,
                            cards=Markup("".join(self.card_html(self.card(c)) for c in claims)), count=len(claims),
-                           types=self.type_terms(), used=used,
+                           types=self.type_terms(),
                            non_claims=len(self.non_claims.get(sid, [])))
 
     def type_terms(self) -> list[Term]:
