@@ -234,7 +234,8 @@ def tracked(root: Path, rel: str) -> list[str] | None:
     if not os.path.lexists(root / ".git"):
         return None
     try:
-        out = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--", rel], capture_output=True, timeout=60)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}  # this repository's index, not $GIT_DIR's
+        out = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--", rel], capture_output=True, timeout=60, env=env)
     except (OSError, subprocess.SubprocessError):
         return None
     if out.returncode != 0:
