@@ -2,7 +2,7 @@
 
 The shapes are read off records/ as curated: a statement is a source document of numbered
 paragraphs under a bold heading block; a claim quotes one sentence of it (40-200 characters)
-with a one-sentence summary, one or two SDG topics, quantities in flow mappings with the
+with a one-sentence summary, one or two SDG topics and UHRI themes, quantities (with an indicator) in flow mappings with the
 number quoted as written ("9,281"), entity mentions, now and then a link to an earlier
 claim; headings, datelines and salutations are listed as non-claims. Claims per statement
 vary around 50, so 100,000 claims fill about 2,000 statement folders. Every corpus passes
@@ -148,7 +148,8 @@ def _shared(rng: random.Random, words: Words, out: Path) -> tuple[dict[int, tupl
 
 
 def _statement(rng: random.Random, words: Words, index: int, n_claims: int, sessions: dict[int, tuple[dt.date, dt.date]],
-               entities: list[tuple[str, str]], topics: list[str], earlier: list[str]) -> tuple[str, dict[str, str]]:
+               entities: list[tuple[str, str]], topics: list[str], earlier: list[str],
+               vocab: dict[str, list[str]]) -> tuple[str, dict[str, str]]:
     """One statement folder's files (statement.yaml, claims.yaml, source.md), and its id."""
     session = rng.choice(list(SESSIONS))
     start, end = sessions[session]
@@ -204,12 +205,13 @@ def _statement(rng: random.Random, words: Words, index: int, n_claims: int, sess
                   f"    checkworthy: {rng.choice(('cfs', 'cfs', 'ufs', 'nfs'))}"
                   + ("  # procedural facts nobody disputes" if rng.random() < 0.05 else ""),
                   f"    summary: {scalar(words.sentence(rng.randrange(8, 22), []))}",
-                  f"    topics: [{', '.join(rng.sample(topics, rng.choice((1, 1, 2, 2, 3))))}]"]
+                  f"    topics: [{', '.join(rng.sample(topics, rng.choice((1, 1, 2, 2, 3))))}]",
+                  f"    themes: [{', '.join(rng.sample(vocab['theme'], rng.choice((1, 1, 2, 3))))}]"]
         if quantities:
             lines.append("    quantities:")
             for as_written, value, unit, qualifier in quantities:
                 record = {"as": as_written, "value": value, "unit": unit, "qualifier": qualifier,
-                          "measure": words.phrase(rng.randrange(3, 12)),
+                          "measure": rng.choice(vocab["indicator"]),
                           "period": rng.choice((None, None, str(date.year), f"{date.year - 10}/{date.year - 1}"))}
                 lines.append(f"      - {flow_map(record)}")
         if mentions:
@@ -263,6 +265,8 @@ def generate(out: Path, claims: int, seed: int = 1) -> Path:
     shutil.copytree(REPO / "schema", out / "schema")
     sessions, entities = _shared(rng, words, records)
     topics = [t["const"] for t in json.loads((REPO / "schema/vocab/topic.json").read_text(encoding="utf-8"))["anyOf"]]
+    vocab = {name: [t["const"] for t in json.loads((REPO / f"schema/vocab/{name}.json").read_text(encoding="utf-8"))["anyOf"]]
+             for name in ("theme", "indicator")}
     n_statements = max(1, round(claims / CLAIMS_PER_STATEMENT))
     # Claims per statement vary (between a fifth and twice the mean) and add up to exactly `claims`.
     weights = [rng.uniform(0.2, 2.0) for _ in range(n_statements)]
@@ -271,7 +275,7 @@ def generate(out: Path, claims: int, seed: int = 1) -> Path:
         counts[i % n_statements] += 1
     earlier: list[str] = []
     for index, n in enumerate(counts):
-        statement_id, files = _statement(rng, words, index, n, sessions, entities, topics, earlier)
+        statement_id, files = _statement(rng, words, index, n, sessions, entities, topics, earlier, vocab)
         folder = records / "statements" / statement_id
         folder.mkdir()
         for name, content in files.items():

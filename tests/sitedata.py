@@ -105,7 +105,7 @@ def tables(statements: int = 2, claims_per: int = 8, seed: int = 1) -> dict[str,
             assert quote[at:at + len(number)] == number
             rows["quantities"].append({
                 "claim_id": cid, "seq": 1, "as_written": number, "value": float(number.replace(",", "")), "unit": "count",
-                "qualifier": "exact", "measure": f"measure {seq % 2} {HOSTILE[0]}", "period": None,
+                "qualifier": "exact", "measure": ("peacekeepers-deployed", "voters-general-election")[seq % 2], "period": None,
                 "char_start": start + at, "char_end": start + at + len(number)})
             rows["claim_entities"].append({"claim_id": cid, "seq": 1, "entity_id": "gen-entity", "as_written": quote[:6],
                                            "char_start": start, "char_end": start + 6})

@@ -74,7 +74,9 @@ CASES = {  # file, text, replacement, lines below the replacement's first, messa
                           "- id: r003\n  claim: khm-hrc54-2023-09-11-press-release-c001\n", 1, "no statement"),
     "no such quantity": (REFS, "  quantity: 2  # 30 resolutions\n", "  quantity: 7  # 30 resolutions\n", 0,
                          "has 2 quantities, so there is no quantity 7"),
-    "nothing searched": (REFS, "  relation: no_source_found\n  source: null\n  figure: null\n  attributed_to: null\n  independence: null\n  searched:\n    - {query: Cambodia persons with disabilities employment quota public institutions private enterprises 2022, corpus: pages}\n",
+    "nothing searched": (REFS, "  relation: no_source_found\n  source: null\n  figure: null\n  attributed_to: null\n  independence: null\n  searched:\n"
+                         "    - {query: Human Rights Council 53rd session closes adopts resolutions 14 July 2023, corpus: pages}\n"
+                         "    - {query: Human Rights Council fifty-third session report 38 meetings adopted resolutions A/HRC/53/2, corpus: pages}\n",
                          "  relation: no_source_found\n  source: null\n  figure: null\n  attributed_to: null\n  independence: null\n", 0,
                          "no_source_found needs searched"),
     "a figure without a source": (REFS, R002, "  relation: same_figure\n  source: null\n", 1, "source must be set"),
@@ -91,9 +93,9 @@ CASES = {  # file, text, replacement, lines below the replacement's first, messa
                                        "resolutions_adopted is 31, but no fact under facts states that value"),
     "a fact from an unknown source": (SESSIONS, "value: 33, source: kas-hrc55-key-votes}\n", "value: 33, source: kas-hrc55-votes}\n", 0,
                                       "unknown source 'kas-hrc55-votes'"),
-    "a fact on a null field": (SESSIONS, "  - {field: resolutions_adopted, value: 30, source: ohchr-2023-07-14-hrc53-concludes}\n",
-                               "  - {field: resolutions_adopted, value: 30, source: ohchr-2023-07-14-hrc53-concludes}\n"
-                               "  - {field: high_level_segment_start, value: 2023-06-19, source: urg-hrc53-report}\n", 1,
+    "a fact on a null field": (SESSIONS, "    - {field: resolutions_adopted, value: 30, source: ohchr-2023-07-14-hrc53-concludes}\n",
+                               "    - {field: resolutions_adopted, value: 30, source: ohchr-2023-07-14-hrc53-concludes}\n"
+                               "    - {field: high_level_segment_start, value: 2023-06-19, source: urg-hrc53-report}\n", 1,
                                "high_level_segment_start is null, but this fact states it"),
     "a duplicate source id": (SOURCES, "- id: urg-hrc53-report\n", "- id: ohchr-2023-07-14-hrc53-concludes\n", 0,
                               "duplicate source id 'ohchr-2023-07-14-hrc53-concludes'"),

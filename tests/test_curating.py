@@ -50,12 +50,12 @@ def decide(root: Path, complete: bool = True) -> None:
     for claim in claims["claims"]:
         del claim["draft"]
         claim.update({"type": "statistic", "attribution": "own_voice", "checkworthy": "cfs",
-                      "summary": "A made-up summary of " + claim["id"] + ".", "topics": ["SDG16.3"]})
+                      "summary": "A made-up summary of " + claim["id"] + ".", "topics": ["SDG16.3"], "themes": ["uhri-access-to-justice-and-remedy"]})
         for quantity in claim.get("quantities", []):
             del quantity["draft"]
             quantity.setdefault("unit", "count")
             quantity.setdefault("qualifier", "exact")
-            quantity.update({"measure": "a made-up measure", "period": None})
+            quantity.update({"measure": "bar-association-cases", "period": None})
         for mention in claim.get("entities", []):
             del mention["draft"]
     for item in claims["non_claims"]:

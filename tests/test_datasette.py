@@ -107,7 +107,7 @@ def test_canned_query_figures_in_several_statements(served: tuple[str, str], rel
     per = figures.groupby(["measure", "unit"], observed=True)["statement_id"].nunique()
     expected = sorted((m, str(u), n) for (m, u), n in per.items() if n > 1)
     assert sorted((r["measure"], r["unit"], r["statements"]) for r in rows) == expected
-    peace = next(r for r in rows if r["measure"].startswith("Cambodian peacekeepers"))
+    peace = next(r for r in rows if r["measure"] == "peacekeepers-deployed")
     assert "9,000 (2023-07-16)" in peace["as_written"] and "9,281 (2024-02-26)" in peace["as_written"]
 
 

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import yaml
 
+from hrc_corpus.curate.yamlstyle import kind_of
+from hrc_corpus.schema import RECORD_SCHEMAS
+
 from .conftest import REPO, hrc
 
 RECORDS = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "records").rglob("*.yaml"))
@@ -23,8 +26,7 @@ def test_every_record_file_is_mapped_to_its_schema() -> None:
     for rel in RECORDS:
         matches = [schema for schema, pattern in mapping.items() if fnmatchcase(rel, pattern)]
         assert len(matches) == 1, (rel, matches)
-        kind = Path(matches[0]).name.split(".")[0]
-        assert kind in rel.replace("sessions", "session").replace("actors", "actor").replace("entities", "entity"), (rel, kind)
+        assert Path(matches[0]).name == RECORD_SCHEMAS[kind_of(rel)], (rel, matches)
 
 
 def test_pre_commit_hooks_run_this_checkouts_commands(repo_copy: Path) -> None:

@@ -32,6 +32,8 @@ def layout() -> Layout:
     ("Geneva, 16 July 2023", False, "Geneva, 16 July 2023"),
     ('a "dropped half" reading: odd', False, "'a \"dropped half\" reading: odd'"),  # fewer escapes in single quotes
     ("it's: odd", False, "\"it's: odd\""),
+    ('Cambodia\'s "a" and "b": odd', False, "'Cambodia''s \"a\" and \"b\": odd'"),  # more double quotes than single
+    ('it\'s "a": it\'s', False, '"it\'s \\"a\\": it\'s"'),  # more single quotes than double
 ])
 def test_one_quoting_style(value: str, flow: bool, shown: str) -> None:
     """Plain where it reads back as the same text; else double quotes, or single ones to spare escapes."""

@@ -37,6 +37,12 @@ def test_words_in_no_known_form_are_unreadable(words: str) -> None:
     assert read(words) is None
 
 
+def test_unreadable_words_are_refused_when_they_hold_a_digit() -> None:
+    """A numeral in no known form is refused on `as`; words without a digit are left to the curator."""
+    assert set(dict(disagreements({"as": "9,28,1", "value": 9281, "unit": "count", "qualifier": "exact"}))) == {"as"}
+    assert not list(disagreements({"as": "nine-ish", "value": 9, "unit": "count", "qualifier": "approximately"}))
+
+
 def test_a_value_that_disagrees_is_named_with_the_number_the_words_state() -> None:
     """9,281 recorded as 9821 is refused on value; a percent recorded as a count on unit."""
     wrong = dict(disagreements({"as": "9,281", "value": 9821, "unit": "count", "qualifier": "exact"}))
@@ -54,5 +60,22 @@ def test_every_published_quantity_agrees_with_its_words(built) -> None:  # type:
     for path in sorted((built / "records" / "statements").glob("*/claims.yaml")):
         for claim in yaml.safe_load(path.read_text(encoding="utf-8"))["claims"]:
             for quantity in claim.get("quantities", []):
+                assert read(quantity["as"]) is not None, (path.parent.name, claim["id"], quantity)
                 assert not list(disagreements(quantity)), (path.parent.name, claim["id"], quantity)
     assert hrc(built, "check")[0] == 0
+
+
+def test_quantities_sharing_an_indicator_share_its_unit(built) -> None:  # type: ignore[no-untyped-def]
+    """An indicator measures one thing one way: every quantity of it is in the indicator's unit (x-unit)."""
+    import json
+
+    import yaml
+
+    indicators = {t["const"]: t["x-unit"] for t in json.loads((built / "schema/vocab/indicator.json").read_text(encoding="utf-8"))["anyOf"]}
+    used = set()
+    for path in sorted((built / "records" / "statements").glob("*/claims.yaml")):
+        for claim in yaml.safe_load(path.read_text(encoding="utf-8"))["claims"]:
+            for quantity in claim.get("quantities", []):
+                assert quantity["unit"] == indicators[quantity["measure"]], (path.parent.name, claim["id"], quantity)
+                used.add(quantity["measure"])
+    assert used == set(indicators), set(indicators) - used  # no indicator is defined that nothing uses

@@ -51,7 +51,7 @@ from .write import WORK, csv_bytes, csv_cell
 RESULTS_FILE = "statements.marshal"
 # Tables whose rows come from one statement each, in statement order (claim_links is sorted
 # across statements, so it is assembled from the links each statement returns).
-PER_STATEMENT = ("statements", "claims", "claim_topics", "quantities", "claim_entities", "non_claims")
+PER_STATEMENT = ("statements", "claims", "claim_topics", "claim_themes", "quantities", "claim_entities", "non_claims")
 _INT64 = 2**63
 _workers_state: dict[str, Any] = {}  # what forked workers inherit: root, schemas, shared indexes
 

@@ -111,9 +111,10 @@ def disagreements(quantity: dict[str, Any]) -> Iterator[tuple[str, str]]:
     words, value, unit = quantity["as"], quantity["value"], quantity["unit"]
     reading = read(words)
     if reading is None:
-        yield "as", (f"cannot read a number from {words!r}: write it as the text does, as a numeral (9,281; 8.2 million), "
-                     "number words (eighteen), a fraction (half, a quarter) or an indefinite amount (several thousand), "
-                     "optionally with a unit word (percent, decades) (codebook §7)")
+        if any(ch.isdigit() for ch in words):  # a numeral in no known form (9,28,1) or with other words (2,000 media)
+            yield "as", (f"cannot read a number from {words!r}: write it as the text does, as a numeral (9,281; 8.2 million), "
+                         "number words (eighteen), a fraction (half, a quarter) or an indefinite amount (several thousand), "
+                         "optionally with a unit word (percent, decades) (codebook §7)")
         return
     if reading.value is None:
         if value is not None:

@@ -33,7 +33,7 @@ def build_tables(corpus: CheckedCorpus) -> dict[str, pa.Table]:
     """Every output table, keyed by name, in the order the schema lists them."""
     rows = {
         "statements": list(_statements(corpus)),
-        "claims": [], "claim_topics": [], "quantities": [], "claim_entities": [], "claim_links": [], "non_claims": [],
+        "claims": [], "claim_topics": [], "claim_themes": [], "quantities": [], "claim_entities": [], "claim_links": [], "non_claims": [],
         "sessions": [{"session_id": s["id"], "body": s["body"], "number": s["number"], "start_date": _date(s["start"]),
                       "end_date": _date(s["end"]), "place": s["place"], **context.session_columns(s)}
                      for s in sorted(corpus.sessions, key=lambda s: s["id"])],
@@ -42,6 +42,7 @@ def build_tables(corpus: CheckedCorpus) -> dict[str, pa.Table]:
         "entities": [{"entity_id": e["id"], "name": e["name"], "kind": e["kind"], "note": e.get("note")}
                      for e in sorted(corpus.entities, key=lambda e: e["id"])],
         "topics": list(_topics(corpus)),
+        "themes": list(_themes(corpus)),
         "vocabularies": [{"vocabulary": name, "term": t.id, "label": t.label, "definition": t.definition}
                          for name, terms in sorted(corpus.schemas.vocabularies.items()) for t in terms],
         "null_reasons": list(_null_reasons(corpus)),
@@ -86,6 +87,8 @@ def _claim_rows(s: CheckedStatement, rows: dict[str, list[Row]]) -> None:
             "checkworthy": claim["checkworthy"], "summary": claim["summary"], "note": claim.get("note")})
         for rank, topic in enumerate(claim["topics"], start=1):
             rows["claim_topics"].append({"claim_id": claim_id, "topic_id": topic, "rank": rank})
+        for rank, theme in enumerate(claim["themes"], start=1):
+            rows["claim_themes"].append({"claim_id": claim_id, "theme_id": theme, "rank": rank})
         for n, q in enumerate(s.quantities.get(claim["id"], []), start=1):
             r = q.record
             rows["quantities"].append({
@@ -110,6 +113,13 @@ def _topics(corpus: CheckedCorpus) -> Iterator[Row]:
     for term in corpus.schemas.vocabularies["topic"]:
         yield {"topic_id": term.id, "scheme": scheme, "label": term.label, "description": term.definition,
                "parent_id": term.extra.get("x-parent")}
+
+
+def _themes(corpus: CheckedCorpus) -> Iterator[Row]:
+    """The theme vocabulary (UHRI themes and groups, and the project's additions) as a table."""
+    for term in corpus.schemas.vocabularies["theme"]:
+        yield {"theme_id": term.id, "scheme": term.extra["x-scheme"], "facet": term.extra["x-facet"], "label": term.label,
+               "description": term.definition, "search_terms": "; ".join(term.extra["x-search-terms"])}
 
 
 def _null_reasons(corpus: CheckedCorpus) -> Iterator[Row]:

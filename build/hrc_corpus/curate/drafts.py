@@ -17,9 +17,9 @@ from ..problems import Path_, Problem
 DRAFT = "draft"
 # What deciding each kind of draft means, as check and status say it.
 TODO = {
-    "claim": "draft claim {id}: decide it (type, attribution, checkworthy, summary, topics; or move it to non_claims with a reason), then delete `draft: true`",
+    "claim": "draft claim {id}: decide it (type, attribution, checkworthy, summary, topics, themes; or move it to non_claims with a reason), then delete `draft: true`",
     "non_claim": "candidate non-claim ({reason} guessed): confirm the reason or make it a claim, then delete `draft: true`",
-    "quantity": "draft quantity {as!r}: check the value, give unit, qualifier, measure and period (or delete it if the number is not a quantity), then delete `draft: true`",
+    "quantity": "draft quantity {as!r}: check the value, give unit, qualifier, measure (an indicator id) and period (or delete it if the number is not a quantity), then delete `draft: true`",
     "mention": "draft mention of {id!r} as {as!r}: confirm the entity (or delete the mention), then delete `draft: true`",
     "reason": "the reason why {field} is null is still to be written (why is it unknown, or why does it not apply?)",
 }

@@ -1,7 +1,7 @@
 """`hrc-corpus fmt [--check]`: every record file in its canonical form (yamlstyle.py).
 
-Formats records/sessions.yaml, actors.yaml, entities.yaml and each statement's statement.yaml
-and claims.yaml; source.md is never touched. A file saved with CRLF line ends or a byte-order
+Formats each record file of records/ that has a schema (sessions.yaml, actors.yaml, entities.yaml ...)
+and each statement's statement.yaml and claims.yaml; source.md is never touched. A file saved with CRLF line ends or a byte-order
 mark is written back with LF and without it. With --check nothing is written and the exit
 status is 1 when a file is not canonical (CI runs it). If any file cannot be formatted, none is.
 """
@@ -13,15 +13,16 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..load import ACTORS_FILE, CLAIMS_FILE, ENTITIES_FILE, SESSIONS_FILE, STATEMENT_FILE, STATEMENTS
+from ..load import CLAIMS_FILE, RECORDS, STATEMENT_FILE, STATEMENTS
 from ..problems import Problem, RecordError
-from ..schema import Schemas
-from .yamlstyle import FormatError, Layout, canonical
+from ..schema import RECORD_SCHEMAS, Schemas
+from .yamlstyle import FormatError, Layout, canonical, kind_of
 
 
 def record_files(root: Path) -> list[str]:
     """Every YAML record file under records/, relative to root, in a fixed order."""
-    files = [f for f in (SESSIONS_FILE, ACTORS_FILE, ENTITIES_FILE) if (root / f).is_file()]
+    shared = sorted(p.name for p in (root / RECORDS).glob("*.yaml")) if (root / RECORDS).is_dir() else []
+    files = [f"{RECORDS}/{name}" for name in shared if kind_of(name) in RECORD_SCHEMAS and (root / RECORDS / name).is_file()]
     base = root / STATEMENTS
     for name in sorted(p.name for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")) if base.is_dir() else []:
         for file in (STATEMENT_FILE, CLAIMS_FILE):

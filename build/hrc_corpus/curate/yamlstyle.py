@@ -7,10 +7,10 @@ flow and block styles and the order of list items, and written back with these r
 - a text value is plain where YAML reads the plain form back as the same text (by the
   project's own strict loader, load.parse_yaml, and by ruamel.yaml, which quotes a text that
   its YAML 1.2 rules would read as a date or number); else in double quotes, or in single
-  quotes when it holds a double quote and no single one (fewer escapes); block scalars
+  quotes when it holds more double quotes than single ones (fewer escapes); block scalars
   (`>-`, `|`) stay as the curator wrote them;
-- null is written `null`; two-space indentation; list items indented under their key, except
-  in files whose top level is a list; no line is wrapped; LF line ends; no byte-order mark.
+- null is written `null`; two-space indentation; list items indented under their key, a
+  top-level list at column 0; no line is wrapped; LF line ends; no byte-order mark.
 
 The formatted file must hold exactly the values the original holds (checked by parsing both
 with load.parse_yaml), so formatting can never change a record.
@@ -41,18 +41,42 @@ class FormatError(Exception):
     """A file that cannot be formatted: not YAML ruamel.yaml reads, or formatting would change a value."""
 
 
-def _yaml(top_is_list: bool) -> YAML:
+def _yaml() -> YAML:
     """A round-trip YAML reader and writer with the project's layout."""
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 1_000_000  # never wrap: quotes are copied and compared line by line
     yaml.allow_unicode = True
-    if top_is_list:
-        yaml.indent(mapping=2, sequence=2, offset=0)
-    else:
-        yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.representer.add_representer(type(None), lambda r, _: r.represent_scalar("tag:yaml.org,2002:null", "null"))
     return yaml
+
+
+# ruamel.yaml indents every list alike, but the records write a top-level list at column 0 and
+# the lists inside it indented under their key. So a file whose top level is a list is read
+# shifted right by two columns (comments too), written with the one layout, and shifted back.
+_SHIFT = "  "
+
+
+def _shifted(text: str) -> str:
+    """Every non-empty line two columns to the right."""
+    return "".join(_SHIFT + line if line.strip() else line for line in text.splitlines(keepends=True))
+
+
+def _unshifted(text: str) -> str:
+    """Every line two columns to the left (each non-empty line starts with two spaces)."""
+    lines = text.splitlines(keepends=True)
+    if any(line.strip() and not line.startswith(_SHIFT) for line in lines):
+        raise FormatError("not formatted: a line of the list is not indented as the others (please report this)")
+    return "".join(line[len(_SHIFT):] if line.strip() else line for line in lines)
+
+
+def _top_is_list(text: str) -> bool:
+    """Whether a YAML text's top level is a block list (its first content line starts with '- ')."""
+    for line in text.splitlines():
+        if line.strip() and not line.lstrip().startswith("#") and not line.startswith("---"):
+            return line.startswith("-")
+    return False
 
 
 def clean_text(text: str) -> str:
@@ -61,9 +85,10 @@ def clean_text(text: str) -> str:
 
 
 def load(text: str) -> Any:
-    """Read a record file with comments and styles kept."""
+    """Read a record file with comments and styles kept (a top-level list shifted, see _SHIFT)."""
+    text = clean_text(text)
     try:
-        return _yaml(False).load(clean_text(text))
+        return _yaml().load(_shifted(text) if _top_is_list(text) else text)
     except Exception as exc:  # ruamel raises many kinds; all mean the same to a curator
         raise FormatError(f"cannot be read as YAML: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
 
@@ -71,8 +96,8 @@ def load(text: str) -> Any:
 def dump(data: Any) -> str:
     """Write a round-trip document in the canonical layout (styles must already be applied)."""
     out = io.StringIO()
-    _yaml(isinstance(data, list)).dump(data, out)
-    return out.getvalue()
+    _yaml().dump(data, out)
+    return _unshifted(out.getvalue()) if isinstance(data, list) else out.getvalue()
 
 
 @lru_cache(maxsize=65536)
@@ -93,7 +118,7 @@ def styled(value: str, flow: bool) -> str:
         return value  # a block scalar is a curator's choice of layout for long prose
     if reads_back_plain(str(value), flow):
         return str(value)
-    if '"' in value and "'" not in value:
+    if value.count('"') > value.count("'"):  # single quotes need fewer escapes
         return SingleQuotedScalarString(str(value))
     return DoubleQuotedScalarString(str(value))
 
@@ -185,11 +210,8 @@ def _reorder(mapping: CommentedMap, order: list[str]) -> None:
 
 
 def kind_of(rel: str) -> str:
-    """The record kind of a file under records/ (see schema.RECORD_SCHEMAS)."""
-    name = rel.rsplit("/", 1)[-1]
-    return {"sessions.yaml": "sessions", "actors.yaml": "actors", "entities.yaml": "entities",
-            "statement.yaml": "statement", "claims.yaml": "claims",
-            "sources.yaml": "sources", "references.yaml": "references"}[name]
+    """The record kind of a file under records/: its name without .yaml (see schema.RECORD_SCHEMAS)."""
+    return rel.rsplit("/", 1)[-1].removesuffix(".yaml")
 
 
 def _same_values(before: str, after: str, rel: str) -> bool:
