@@ -108,8 +108,13 @@ def measure(cmd: list[str], cwd: Path | None = None) -> dict[str, Any]:
 
 def corpus(out: Path, claims: int) -> Path:
     """The generated corpus of this size (made once, then reused)."""
-    # Kept corpora are named by the generator's own hash: a changed generator makes fresh ones.
-    generator = hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()[:12]
+    # Kept corpora are named by the hash of the generator and of schema/ (which it copies): a change to
+    # either makes fresh ones.
+    digest = hashlib.sha256((HERE / "generate.py").read_bytes())
+    for path in sorted((REPO / "schema").rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(REPO).as_posix().encode() + b"\0" + path.read_bytes())
+    generator = digest.hexdigest()[:12]
     root = out / f"corpus-{claims}-{generator}"
     if not (root / "records").is_dir():
         subprocess.run([sys.executable, str(HERE / "generate.py"), str(root), "--claims", str(claims)], check=True)
