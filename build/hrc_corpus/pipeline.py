@@ -203,7 +203,7 @@ class _Run:
     def _compute(self, names: list[str], blobs: dict[str, tuple[bytes | None, ...]]) -> list[dict[str, Any]]:
         """Results for statement folders, in order, in this process or on worker processes."""
         _state.update(root=self.root, backend=self.options.backend, shared=self.shared, validators=self.validators,
-                      blobs=blobs, schemas=self.schemas)
+                      blobs=blobs, tables={t.name: t for t in tables(self.schemas)})  # Table Schemas: made once, not per statement
         try:
             workers = self.options.workers or os.cpu_count() or 1
             if workers < 2 or len(names) < self.options.pool_from:  # a pool would cost more than it saves
@@ -243,9 +243,9 @@ class _Run:
     def _tables(self, results: list[dict[str, Any]], cached: int, tabulate: bool) -> Result:
         """The tables and CSV files of the whole corpus from its statements' rows (none for a check)."""
         coverage = [Coverage(*r["coverage"]) for r in results]
+        if not tabulate:  # (the Table Schemas resolve $refs with `referencing`, which a check need not load)
+            return Result([], {}, {}, coverage, cached)
         schema_tables = tables(self.schemas)
-        if not tabulate:
-            return Result(schema_tables, {}, {}, coverage, cached)
         import pyarrow as pa
 
         from .readback import read_csv_table
@@ -298,7 +298,7 @@ def _statement_result(name: str) -> dict[str, Any]:
 
     s = checked.checked
     rows = statement_rows(s)
-    by_name = {t.name: t for t in tables(state["schemas"])}
+    by_name = state["tables"]
     csv = {}
     for table in PER_STATEMENT:
         fields = by_name[table].fields

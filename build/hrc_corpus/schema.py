@@ -10,10 +10,10 @@ import json
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from referencing import Registry
-from referencing.jsonschema import DRAFT202012
+if TYPE_CHECKING:
+    from referencing import Registry
 
 from .problems import Problem, RecordError
 
@@ -65,9 +65,14 @@ class Schemas:
                 problems.append(Problem(f"{folder.name}/{rel}", 0, 0, "", "the schema file is missing; restore it from the repository"))
         if problems:
             raise RecordError(problems)
-        self.registry: Registry = Registry().with_resources(
-            (BASE_URI + rel, DRAFT202012.create_resource(doc)) for rel, doc in self.documents.items()
-        )
+
+    @cached_property
+    def registry(self) -> Registry:
+        """The schemas by URI, for jsonschema (made when first needed: a clean fast check needs none)."""
+        from referencing import Registry
+        from referencing.jsonschema import DRAFT202012
+
+        return Registry().with_resources((BASE_URI + rel, DRAFT202012.create_resource(doc)) for rel, doc in self.documents.items())
 
     @cached_property
     def vocabularies(self) -> dict[str, list[Term]]:

@@ -17,13 +17,14 @@ from __future__ import annotations
 import datetime
 import re
 from functools import cache, cached_property
-from typing import Any, Iterator
-
-from jsonschema import Draft202012Validator, ValidationError, validators
+from typing import TYPE_CHECKING, Any, Iterator
 
 from ..load import Document
 from ..problems import Path_, Problem, did_you_mean
 from ..schema import BASE_URI, RECORD_SCHEMAS, Schemas
+
+if TYPE_CHECKING:  # jsonschema is imported when a record needs it: a clean check with the fast backends never does
+    from jsonschema import Draft202012Validator, ValidationError
 
 try:  # optional: without jsonschema-rs every record is validated by jsonschema
     import jsonschema_rs
@@ -62,6 +63,8 @@ def _ecma_regex(pattern: str) -> re.Pattern[str]:
 def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
     """The pattern keyword, with ECMA-262's end of input."""
     if validator.is_type(instance, "string") and not _ecma_regex(pattern).search(instance):
+        from jsonschema import ValidationError
+
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
@@ -84,8 +87,13 @@ def _is_integer(checker: Any, instance: Any) -> bool:
     return isinstance(instance, int) and not isinstance(instance, bool)
 
 
-Validator = validators.extend(Draft202012Validator, {"pattern": _pattern},
-                              type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer))
+@cache
+def _validator_class() -> Any:
+    """jsonschema's Draft 2020-12 validator with the records' pattern and integer."""
+    from jsonschema import Draft202012Validator, validators
+
+    return validators.extend(Draft202012Validator, {"pattern": _pattern},
+                             type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer))
 
 
 
@@ -100,8 +108,9 @@ class Validators:
 
     @cached_property
     def _reference(self) -> dict[str, Draft202012Validator]:
-        return {kind: Validator(self.schemas.documents[file], registry=self.schemas.registry,
-                                format_checker=Draft202012Validator.FORMAT_CHECKER)
+        validator = _validator_class()
+        return {kind: validator(self.schemas.documents[file], registry=self.schemas.registry,
+                                format_checker=validator.FORMAT_CHECKER)
                 for kind, file in RECORD_SCHEMAS.items()}
 
     @cached_property
