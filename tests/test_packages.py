@@ -147,9 +147,9 @@ def test_parquet_files_carry_the_same_schema(built: Path) -> None:
 
 
 def test_an_invalid_output_is_never_committed(repo_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    from hrc_corpus import cli, write
+    from hrc_corpus import cli
     before = (repo_copy / "data/claims.csv").read_bytes()
-    monkeypatch.setattr(write, "verify_staged", lambda staging, arrow, **options: ["claims: simulated validation failure"])
+    monkeypatch.setattr(cli, "verify_staged", lambda staging, arrow, **options: ["claims: simulated validation failure"])
     assert cli.main(["--root", str(repo_copy), "build"]) == 3
     assert "nothing was written" in capsys.readouterr().err
     assert (repo_copy / "data/claims.csv").read_bytes() == before
