@@ -141,7 +141,7 @@ def cmd_agreement(root: Path, check_only: bool) -> int:
 
     texts = agreement.texts_of(root)
     if not check_only:
-        output_folder(root, "reliability")  # refused if it is a link out of the repository
+        output_folder(root, "reliability", create=False)  # refused if it is a link out of the repository
     folder = root / "reliability"
     first = agreement.read_reading(folder / "first-reading", texts)
     second = agreement.read_reading(folder / "second-reading", texts)
@@ -185,7 +185,7 @@ def cmd_docs(root: Path, check_only: bool) -> int:
                   file=sys.stderr)
             return 1
         return 0
-    output_folder(root, docs.DICTIONARY.parent.as_posix())  # refused if it is a link out of the repository
+    output_folder(root, docs.DICTIONARY.parent.as_posix(), create=False)  # refused if it is a link out of the repository
     print(f"wrote {docs.write(root).relative_to(root).as_posix()}")
     return 0
 
@@ -194,7 +194,7 @@ def cmd_release(root: Path, frozen: bool) -> int:
     """hrc-corpus release [--frozen]."""
     from .release import ReleaseError, make_release
 
-    output_folder(root, "dist")  # refused if it is a link out of the repository, or a file
+    output_folder(root, "dist", create=False)  # refused if it is a link out of the repository, or a file
     try:
         folder = make_release(root, run_check(root), frozen=frozen)
     except ReleaseError as exc:
@@ -210,7 +210,7 @@ def cmd_site(root: Path, package: Path | None, out: Path | None) -> int:
     from .dataset import DatasetError
     from .site import SiteError, build_site
 
-    target = out or output_folder(root, "dist") / "site"  # (a dist/ that links out of the repository is refused)
+    target = out or output_folder(root, "dist", create=False) / "site"  # (a dist/ that links out of the repository is refused)
     try:
         files = build_site(package or root, target, root)
     except (SiteError, DatasetError) as exc:

@@ -21,7 +21,7 @@ class Problem:
     message: str  # what is wrong and what was expected, in plain words
 
     def __str__(self) -> str:
-        where = f" {self.where}:" if self.where else ""
+        where = f" {printable(self.where)}:" if self.where else ""
         return f"{printable(self.file)}:{self.line}:{self.column}:{where} {self.message}"
 
 

@@ -276,8 +276,12 @@ def work_folder(root: Path, create: bool) -> Path | None:
 
 def _refuse_links(root: Path, folder: Path) -> None:
     """Refuse a working folder holding a link or a special file, at any depth (WriteError)."""
-    with plain_errors(root, "read"):
+    try:
         entries = list(os.scandir(folder))
+    except FileNotFoundError:  # a staging folder another build just removed
+        return
+    except OSError as exc:
+        raise WriteError(plain(exc, root, "read")) from None
     for entry in entries:
         rel = printable(Path(entry.path).relative_to(root).as_posix())
         if entry.is_symlink():
@@ -288,8 +292,6 @@ def _refuse_links(root: Path, folder: Path) -> None:
         elif not entry.is_file(follow_symlinks=False):
             raise WriteError(f"{rel} is a special file (a pipe, socket or device) inside the build's working folder: "
                              f"delete {WORK}/ and run again.")
-
-
 
 
 @contextmanager
@@ -373,8 +375,8 @@ def staged_files(staging: Path) -> list[str]:
     return sorted(found, key=lambda rel: (rel != "datapackage.json", rel))
 
 
-def output_folder(root: Path, rel: str, created: list[Path] | None = None) -> Path:
-    """An output folder (., data, dist/parquet): each part a real folder inside the repository, made if missing."""
+def output_folder(root: Path, rel: str, created: list[Path] | None = None, create: bool = True) -> Path:
+    """An output folder (., data, dist/parquet): each part a real folder inside the repository, made if missing (and create)."""
     path = root
     for part in Path(rel).parts if rel != "." else ():
         path = path / part
@@ -382,6 +384,8 @@ def output_folder(root: Path, rel: str, created: list[Path] | None = None) -> Pa
         try:
             info = os.lstat(path)
         except FileNotFoundError:
+            if not create:
+                return root / rel
             with plain_errors(root):
                 path.mkdir()
             if created is not None:
