@@ -10,13 +10,18 @@ STAMP  := $(VENV)/.installed
 # axe-core (pinned in package-lock.json), injected into pages by the browser tests
 AXE    := node_modules/axe-core/axe.min.js
 
-.PHONY: build test check env lock clean bench site screenshots browser
+.PHONY: build test lint check env lock clean bench site screenshots browser
 
 build: $(STAMP)
 	$(BIN)/hrc-corpus build
 
-test: $(STAMP) browser $(AXE)
+test: $(STAMP) lint browser $(AXE)
 	$(BIN)/python -m pytest
+
+# Style and types, pinned in requirements.lock (configured in pyproject.toml); part of `make test`.
+lint: $(STAMP)
+	$(BIN)/ruff check build tests benchmarks
+	$(BIN)/mypy
 
 # The reading site (build/hrc_corpus/site.py), from the CSV data package.
 site: $(STAMP)

@@ -1,7 +1,9 @@
-"""Shared fixtures: the real repository, and throwaway copies of it to break."""
+"""Shared fixtures and helpers: the real repository, throwaway copies of it to break, one generated
+corpus, one way to run the CLI, one hash of the outputs."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import shutil
 import subprocess
@@ -33,12 +35,41 @@ def repo_copy(tmp_path: Path) -> Path:
     return copy_repo(tmp_path / "repo")
 
 
-def run_cli(*args: str, root: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run `hrc-corpus` as a user would, in a subprocess; capture its output."""
+def cli_command(*args: str, root: Path | None = None) -> list[str]:
+    """The command line of `hrc-corpus` with these arguments (for a subprocess)."""
     cmd = [sys.executable, "-m", "hrc_corpus.cli"]
     if root is not None:
         cmd += ["--root", str(root)]
-    return subprocess.run(cmd + list(args), capture_output=True, text=True, timeout=300)
+    return cmd + list(args)
+
+
+def run_cli(*args: str, root: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `hrc-corpus` as a user would, in a subprocess; capture its output."""
+    return subprocess.run(cli_command(*args, root=root), capture_output=True, text=True, timeout=600, env=env)
+
+
+def output_hashes(root: Path) -> dict[str, str]:
+    """SHA-256 of every output file (datapackage.json, data/, dist/), by path relative to root."""
+    files = [root / "datapackage.json"] if (root / "datapackage.json").exists() else []
+    files += [p for d in ("data", "dist") for p in sorted((root / d).rglob("*")) if p.is_file()]
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def generate_corpus(dest: Path, claims: int, seed: int) -> Path:
+    """A synthetic corpus shaped like the curated records (benchmarks/generate.py)."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        from generate import generate
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    root: Path = generate(dest, claims, seed=seed)
+    return root
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated corpus of 300 claims (6 statements), shared by the session: copy it before changing it."""
+    return generate_corpus(tmp_path_factory.mktemp("generated") / "repo", 300, seed=11)
 
 
 @pytest.fixture(scope="session")

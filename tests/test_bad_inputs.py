@@ -18,9 +18,9 @@ from subprocess import CompletedProcess
 
 import pytest
 
-from hrc_corpus.load import _YamlProblem, parse_yaml
+from hrc_corpus.load import YamlProblem, parse_yaml
 
-from .conftest import run_cli
+from .conftest import output_hashes, run_cli
 from .patching import Case, apply_case, load_cases, locate
 
 INVALID = load_cases("invalid")
@@ -29,10 +29,6 @@ OUTPUTS = ("datapackage.json", "data", "dist")
 LOCATED = re.compile(r"^[^\s:][^:]*:\d+:\d+: \S")  # path:line:column: message
 
 
-def output_checksums(root: Path) -> dict[str, str]:
-    """SHA-256 of every output file, by path."""
-    files = [root / "datapackage.json"] + [p for d in OUTPUTS[1:] for p in sorted((root / d).rglob("*")) if p.is_file()]
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
 def record_checksums(root: Path) -> dict[str, str]:
@@ -46,7 +42,7 @@ def prepare(case: Case, built: Path, where: Path) -> tuple[Path, dict[str, str]]
     """A built copy of the repository with the case applied; its outputs' checksums before, its records' after."""
     root = where / "repo"
     shutil.copytree(built, root, symlinks=True, ignore=shutil.ignore_patterns(".hrc-build"))
-    before = output_checksums(root)
+    before = output_hashes(root)
     apply_case(case, root, where / "outside")
     return root, {**before, **record_checksums(root)}
 
@@ -105,7 +101,7 @@ def test_invalid_case(case: Case, invalid_runs: dict[str, Run]) -> None:
     for where, fragment in case.expected:
         prefix, fragment = locate(where, root), locate(fragment, root, where.split(":", 1)[0])
         assert any(line.startswith(prefix) and fragment in line for line in lines), f"expected {prefix} ... {fragment}{shown}"
-    assert {**output_checksums(root), **record_checksums(root)} == before
+    assert {**output_hashes(root), **record_checksums(root)} == before
 
 
 @pytest.mark.parametrize("case", VALID, ids=lambda c: c.name)
@@ -125,7 +121,7 @@ def test_alias_bomb_is_refused_fast_in_bounded_memory() -> None:
     text = "\n".join(levels) + "\n"
     tracemalloc.start()
     started = time.perf_counter()
-    with pytest.raises(_YamlProblem, match="anchor &l0 is not allowed"):
+    with pytest.raises(YamlProblem, match="anchor &l0 is not allowed"):
         parse_yaml(text, "bomb.yaml")
     elapsed = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1]

@@ -14,8 +14,8 @@ def test_benchmark_runs_on_200_claims(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, str(REPO / "benchmarks" / "run.py"), "--sizes", "200", "--no-peers",
                              "--reference-up-to", "200", "--out", str(tmp_path)], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
-    for stage in ("read bytes (floor)", "rapidyaml parse (floor)", "check + build, cold", "rebuild after one edit",
-                  "reference check (no fast paths)"):
+    for stage in ("read bytes (floor)", "rapidyaml parse (floor)", "check + build, cold", "build, nothing changed",
+                  "rebuild after one edit", "strict check (reference backends)", "real records: check, cold"):
         assert f"| {stage} |" in result.stdout
     assert "peak memory" in result.stdout
     assert "| site build |" in result.stdout and "site build at 200 claims" in result.stdout

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import hashlib
 from pathlib import Path
 from typing import Any, Callable
 
@@ -13,7 +12,7 @@ import yaml
 from hrc_corpus.cli import main
 from hrc_corpus.load import parse_yaml
 
-from .conftest import run_cli
+from .conftest import output_hashes, run_cli
 
 SPEECH = "records/statements/khm-hrc55-2024-02-26-high-level-segment"
 PRESS = "records/statements/khm-hrc53-2023-07-16-press-release"
@@ -105,7 +104,7 @@ def test_broken_copy_is_reported_at_its_line(case: str, repo_copy: Path, capsys:
     assert main(["--root", str(repo_copy), "check"]) == 1
     err = capsys.readouterr().err
     expected = f"{rel}:{line}:{column}:"
-    assert any(l.startswith(expected) and message in l for l in err.splitlines()), f"want {expected} ... {message}\n{err}"
+    assert any(line.startswith(expected) and message in line for line in err.splitlines()), f"want {expected} ... {message}\n{err}"
 
 
 def test_changed_source_is_refused(repo_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -115,22 +114,18 @@ def test_changed_source_is_refused(repo_copy: Path, capsys: pytest.CaptureFixtur
     assert "the source document changed after it was recorded" in capsys.readouterr().err
 
 
-def fingerprint(root: Path) -> dict[str, str]:
-    """SHA-256 of every output file under root."""
-    files = [root / "datapackage.json", *sorted((root / "data").glob("*")), *sorted((root / "dist").rglob("*.*"))]
-    return {str(f.relative_to(root)): hashlib.sha256(f.read_bytes()).hexdigest() for f in files if f.is_file()}
 
 
 def test_a_failing_build_writes_nothing_and_shows_no_traceback(repo_copy: Path) -> None:
     assert run_cli("build", root=repo_copy).returncode == 0
-    before = fingerprint(repo_copy)
+    before = output_hashes(repo_copy)
     rewrite(repo_copy, f"{SPEECH}/claims.yaml", set_(("claims", 0, "type"), "statistc"))
     rewrite(repo_copy, "records/sessions.yaml", duplicate_session)
     result = run_cli("build", root=repo_copy)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "2 problem(s); nothing was written." in result.stderr  # every problem in one run
-    assert fingerprint(repo_copy) == before
+    assert output_hashes(repo_copy) == before
 
 
 def test_usage_error_exits_2() -> None:

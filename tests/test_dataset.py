@@ -15,10 +15,11 @@ import pandas as pd
 import pytest
 
 import hrc_corpus
-from .conftest import REPO
 from hrc_corpus.dataset import CACHE_ENV, DatasetError, load
 from hrc_corpus.schema import Schemas
 from hrc_corpus.tableschema import tables
+
+from .conftest import REPO
 
 DESCRIPTOR = json.loads((REPO / "datapackage.json").read_text())
 RESOURCES = DESCRIPTOR["resources"]

@@ -7,7 +7,6 @@ another folder; every output file's SHA-256 must equal the reference build's.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import COPIED, REPO
+from .conftest import COPIED, REPO, output_hashes
 
 SHUFFLED = str(Path(__file__).resolve().parent / "shuffled_listing.py")
 VARIANTS = {
@@ -28,10 +27,6 @@ VARIANTS = {
 }
 
 
-def output_set(root: Path) -> dict[str, str]:
-    """SHA-256 of every output file, by path relative to root."""
-    files = [root / "datapackage.json"] + [p for d in ("data", "dist") for p in sorted((root / d).rglob("*")) if p.is_file()]
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
 def copy_in_order(dest: Path, reverse: bool) -> None:
@@ -62,7 +57,7 @@ def build_variant(root: Path, env: dict[str, str]) -> subprocess.CompletedProces
 
 def test_outputs_are_byte_identical_across_machines_settings(built: Path, tmp_path: Path) -> None:
     """Every variant's outputs equal the reference build's, file by file."""
-    reference = output_set(built)
+    reference = output_hashes(built)
     roots = {}
     for name, env in VARIANTS.items():
         roots[name] = tmp_path / name / "repo"
@@ -71,7 +66,7 @@ def test_outputs_are_byte_identical_across_machines_settings(built: Path, tmp_pa
         results = dict(zip(VARIANTS, pool.map(lambda n: build_variant(roots[n], VARIANTS[n]), VARIANTS)))
     for name, result in results.items():
         assert result.returncode == 0, f"{name}: {result.stderr}"
-        found = output_set(roots[name])
+        found = output_hashes(roots[name])
         differ = sorted(path for path in reference.keys() | found.keys() if reference.get(path) != found.get(path))
         assert not differ, f"{name}: these outputs differ from the reference build: {differ}"
 

@@ -6,10 +6,11 @@ import json
 import shutil
 from pathlib import Path
 
-from .conftest import REPO, hrc, run_cli
 from hrc_corpus import docs
 from hrc_corpus.schema import Schemas
 from hrc_corpus.tableschema import tables
+
+from .conftest import REPO, hrc, run_cli
 
 
 def docs_copy(dest: Path) -> Path:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from ruamel.yaml.comments import CommentedMap
 
 from hrc_corpus.curate.yamlstyle import Layout, canonical, dump, styled

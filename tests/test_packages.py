@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -47,7 +46,8 @@ def test_frictionless_validates_the_package(built: Path, parquet: bool) -> None:
 
 
 def test_frictionless_cli_validates(built: Path) -> None:
-    import subprocess, sys
+    import subprocess
+    import sys
     cli = Path(sys.executable).with_name("frictionless")
     result = subprocess.run([str(cli), "validate", "datapackage.json"], cwd=built, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-2000:]
@@ -147,9 +147,9 @@ def test_parquet_files_carry_the_same_schema(built: Path) -> None:
 
 
 def test_an_invalid_output_is_never_committed(repo_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    from hrc_corpus import cli
+    from hrc_corpus import cli, write
     before = (repo_copy / "data/claims.csv").read_bytes()
-    monkeypatch.setattr(cli, "verify_staged", lambda staging, arrow, **options: ["claims: simulated validation failure"])
+    monkeypatch.setattr(write, "verify_staged", lambda staging, arrow, **options: ["claims: simulated validation failure"])
     assert cli.main(["--root", str(repo_copy), "build"]) == 3
     assert "nothing was written" in capsys.readouterr().err
     assert (repo_copy / "data/claims.csv").read_bytes() == before

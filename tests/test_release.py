@@ -15,9 +15,10 @@ import yaml
 from jsonschema import Draft7Validator
 
 import hrc_corpus
-from .conftest import REPO, copy_for_release, hrc, run_cli
-from hrc_corpus import cli, release, write
+from hrc_corpus import pipeline, release, write
 from hrc_corpus.dataset import parse_sums
+
+from .conftest import REPO, copy_for_release, hrc, run_cli
 
 NAME = "cambodia-hrc-statements"
 PRESS = "records/statements/khm-hrc53-2023-07-16-press-release/claims.yaml"
@@ -180,7 +181,7 @@ def test_notes_list_claims_added_changed_and_removed(tmp_path: Path, monkeypatch
         # The version is hrc_corpus.__version__, which the package descriptor carries.
         monkeypatch.setattr(write, "__version__", version)
         assert hrc(root, "build")[0] == 0
-        release.make_release(root, cli.run_check(root), today=date)
+        release.make_release(root, pipeline.check_records(root), today=date)
         for path, original in originals.items():
             (root / path).write_text(original)
     notes = (root / "dist" / f"{NAME}-0.2.0" / "RELEASE_NOTES.md").read_text()
@@ -201,7 +202,7 @@ def test_notes_list_claims_added_changed_and_removed(tmp_path: Path, monkeypatch
     monkeypatch.setattr(write, "__version__", "0.1.5")
     assert hrc(root, "build")[0] == 0
     with pytest.raises(release.ReleaseError, match="not newer than the last release, 0.2.0"):
-        release.make_release(root, cli.run_check(root))
+        release.make_release(root, pipeline.check_records(root))
 
 
 def cff_errors(doc: object) -> list[str]:

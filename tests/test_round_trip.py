@@ -35,7 +35,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hrc_corpus.cli import main
-from hrc_corpus.load import _YamlProblem, parse_yaml
+from hrc_corpus.load import YamlProblem, parse_yaml
 from hrc_corpus.numbers import read as read_number
 from hrc_corpus.text import normalize, occurrences
 
@@ -167,6 +167,9 @@ def statement(draw: Callable[..., Any], sessions: list[dict[str, Any]], actors: 
     if session["start"] and not IN_SESSION[kind] and draw(st.booleans()):
         date = (dt.date.fromisoformat(session["end"] or session["start"]) + dt.timedelta(days=2)).isoformat()
     paragraphs = draw(st.lists(text_value(), min_size=1, max_size=6))
+    # A byte-order mark opening source.md is refused by check (it is not part of the text), so no
+    # generated document starts with one; the bad-input catalogue covers that refusal.
+    paragraphs[0] = paragraphs[0].lstrip("\ufeff").strip() or "A"
     source = draw(st.sampled_from(["\n\n", "\n", "\r\n"])).join(paragraphs) + draw(st.sampled_from(["", "\n"]))
     raw = source.encode("utf-8")
     text = normalize(source)
@@ -184,7 +187,7 @@ def statement(draw: Callable[..., Any], sessions: list[dict[str, Any]], actors: 
     with_reasons(draw, meta, ("segment", "agenda_item", "speaker", "speaker_title", "source.url"))
     spans = pick_spans(draw, text, 0, len(text) - 1, draw(st.integers(0, 5)))
     claims, non_claims, expected = [], [], {"claims": [], "non_claims": []}
-    for i, (a, b) in enumerate(spans):
+    for a, b in spans:
         words = text[a:b]
         if draw(st.integers(0, 3)) == 0:
             item = {"quote": words, "reason": draw(st.sampled_from(VOCAB["non_claim_reason"]))}
@@ -272,7 +275,7 @@ def reads_back_plain(value: str) -> bool:
     """Whether the loader reads the value, written plain, as this very string."""
     try:
         return parse_yaml(f"v: {value}\n", "x.yaml").data == {"v": value}
-    except _YamlProblem:
+    except YamlProblem:
         return False
 
 

@@ -19,8 +19,8 @@ import pytest
 
 from hrc_corpus.site import CSP
 
-from .conftest import REPO
 from . import sitedata
+from .conftest import REPO
 
 
 class Elements(HTMLParser):

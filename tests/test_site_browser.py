@@ -8,15 +8,14 @@ missing browser skips these tests with the command to run; in CI (CI=true) it fa
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 from typing import Any, Iterator
 
 import pandas as pd
 import pytest
 
-from .conftest import REPO
 from . import sitedata
+from .conftest import REPO
 from .test_site import build
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -16,7 +16,7 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from hrc_corpus.load import _YamlProblem, parse_yaml
+from hrc_corpus.load import YamlProblem, parse_yaml
 
 NUMBERISH = st.text(alphabet="0123456789+-._:eE xXoObBTtZ=<~", max_size=14)
 WORDS = st.sampled_from(["yes", "No", "ON", "off", "y", "n", "true", "False", "null", "~", "NULL", "Null", ".inf", "-.Inf",
@@ -54,7 +54,7 @@ def test_plain_value_reads_as_yaml_1_1_reads_it_or_is_refused(plain: str) -> Non
     document = f"value: {plain}\n"
     try:
         ours = parse_yaml(document, "x.yaml").data
-    except _YamlProblem:
+    except YamlProblem:
         return  # refusing is always safe
     try:
         theirs = yaml.load(document, Loader=yaml.SafeLoader)
@@ -74,7 +74,7 @@ def test_plain_values_that_both_agree_on_load(plain: str, value: Any) -> None:
                                    "2023-07-16 10:30:00"])
 def test_ambiguous_plain_values_are_refused_with_the_fix(plain: str) -> None:
     """Each refusal says how YAML 1.1 reads the value and to quote it (or that infinities are not numbers here)."""
-    with pytest.raises(_YamlProblem) as caught:
+    with pytest.raises(YamlProblem) as caught:
         parse_yaml(f"value: {plain}\n", "x.yaml")
     message = caught.value.message
     assert "no infinities" in message or ("YAML 1.1" in message or "another base" in message) and "quotes" in message

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from .load import STATEMENTS, SOURCE_FILE, parse_yaml
+from .load import SOURCE_FILE, STATEMENTS, parse_yaml
 from .text import Span, normalize, occurrences
 
 MATCH_AT = 0.5  # minimum Jaccard overlap of two spans for them to be the same claim
@@ -123,7 +123,7 @@ def compare(first: list[Coded], second: list[Coded]) -> dict[str, Any]:
     """Agreement figures between two readings, overall and per statement."""
     report: dict[str, Any] = {"match_threshold": MATCH_AT, "statements": {}}
     pairs_all: list[tuple[Coded, Coded]] = []
-    totals = Counter()
+    totals: Counter[str] = Counter()
     for statement in sorted({c.statement for c in first + second}):
         a = [c for c in first if c.statement == statement]
         b = [c for c in second if c.statement == statement]

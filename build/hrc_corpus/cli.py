@@ -3,10 +3,15 @@
 The repository is the one you stand in (the nearest folder from the current one upward that
 holds records/), or --root; the first line of the output (on stderr) names it.
 
-Exit codes: 0 success; 1 the records have problems (or, with build --check, the committed
-outputs are stale; with docs --check, the data dictionary is stale; a release was refused;
-the outputs cannot be written, or the build would drop data the last build had);
-2 the command was used wrongly.
+Exit codes:
+  0  success
+  1  the records have problems (each printed as path:line:column: message); or, with --check,
+     the committed outputs (or the data dictionary, or the agreement report) are stale; or a
+     release was refused; or the outputs cannot be written; or the build would drop data the
+     last build had (see --allow-drop)
+  2  the command was used wrongly
+  3  the built packages failed their own validation (a fault of the build, not of the records;
+     please report it); nothing was written
 """
 
 from __future__ import annotations
@@ -17,20 +22,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-import pyarrow as pa
-
-from . import __version__, fastbuild
-from .check import CheckedCorpus, check_corpus
+from . import __version__
 from .curate import commands as curate_commands
-from .load import load_corpus
-from .parsecache import parse_cache, paused_gc
+from .files import JOURNAL, WORK
+from .pipeline import STRICT, Options, check_records, forget_build, remember_build, run, up_to_date
 from .problems import RecordError, printable
-from .schema import Schemas
-from .tableschema import Table, tables
-from .tables import build_tables
-from .write import (JOURNAL, WORK, WriteError, commit, differences, foreign_files, locked, losses, plain, plain_errors,
-                    output_folder, recover_pending, stage, staged_files, verify_staged, work_folder)
-
+from .write import OUTPUT_FOLDERS, WriteError, commit, differences, foreign_files, locked, losses, output_folder, plain, plain_errors, recover_pending, stage, staged_files, verify_staged, work_folder
 
 # Up to this many claims the build also has frictionless validate the CSV package (about 2 s at
 # 10,000 claims, 20 s at 100,000); above it, the build's own proofs stand: every value checked
@@ -46,55 +43,33 @@ def find_root(start: Path) -> Path | None:
     return None
 
 
-def run_check(root: Path) -> CheckedCorpus:
-    """Load and check the records under root (raises RecordError)."""
-    with paused_gc(), parse_cache(root / WORK):  # see parsecache.py
-        return check_corpus(load_corpus(root), Schemas(root / "schema"))
-
-
-def coverage_lines(corpus: CheckedCorpus) -> list[str]:
-    """One line per statement: claims, non-claims and sentence coverage."""
-    lines = []
-    for s in corpus.statements:
-        pct = 100 * s.sentences_covered / s.sentences_total if s.sentences_total else 100.0
-        lines.append(f"  {s.id}: {len(s.claims)} claims, {len(s.non_claims)} non-claims, "
-                     f"{s.sentences_covered}/{s.sentences_total} sentences accounted for ({pct:.0f}%), {s.meta['curation']}")
-    return lines
-
-
-def fast_or_reference(root: Path, tabulate: bool = True
-                      ) -> tuple[list[Table], dict[str, pa.Table], dict[str, bytes] | None, list[str], int, int]:
-    """Tables, CSV files (None: write from the tables), coverage lines and counts of a clean corpus.
-
-    The fast pipeline (fastbuild.py) answers for a clean corpus; at any problem the reference
-    one runs, and its RecordError carries the messages.
-    """
-    with paused_gc():  # see parsecache.py
-        fast = fastbuild.run(root, tabulate=tabulate)
-    if fast is not None:
-        return tables(Schemas(root / "schema")), fast.arrow, fast.csv, fast.coverage, fast.statements, fast.claims
-    corpus = run_check(root)
-    claims = sum(len(s.claims) for s in corpus.statements)
-    arrow = build_tables(corpus) if tabulate else {}
-    return tables(corpus.schemas), arrow, None, coverage_lines(corpus), len(corpus.statements), claims
-
-
-def cmd_check(root: Path) -> int:
+def cmd_check(root: Path, options: Options) -> int:
     """hrc-corpus check."""
     recover_pending(root)  # so that what check reports on is never a half-replaced data package
-    _, _, _, coverage, statements, claims = fast_or_reference(root, tabulate=False)
-    print(f"ok: {statements} statements, {claims} claims")
-    if not statements:
+    result = run(root, options, tabulate=False)
+    print(f"ok: {result.statements} statements, {result.claims} claims")
+    if not result.statements:
         print("note: records/statements/ holds no statement; a build would refuse to empty the tables the last one had")
-    print("\n".join(coverage))
+    print("\n".join(c.line() for c in result.coverage))
     return 0
 
 
-def cmd_build(root: Path, check_only: bool, validate: bool | None = None, allow_drop: bool = False) -> int:
+def cmd_build(root: Path, options: Options, check_only: bool, validate: bool | None = None, allow_drop: bool = False) -> int:
     """hrc-corpus build [--check] [--frictionless | --no-frictionless] [--allow-drop]."""
-    schema_tables, arrow, csv_files, coverage, _, claims = fast_or_reference(root)
+    if check_only:  # what CI runs: recomputed from the records alone, never from a cache the repository could hold
+        options = Options(options.backend, options.workers, cache=False, pool_from=options.pool_from)
+    targets = ["datapackage.json", *OUTPUT_FOLDERS]
+    before, asked_frictionless = None, validate is True
+    if not check_only and not asked_frictionless and not (root / WORK / JOURNAL).exists():
+        last, before = up_to_date(root, options, targets)
+        if last is not None:  # nothing the last build read or wrote has changed: its outputs are this build's
+            print("up to date: datapackage.json + data/ (CSV) and dist/parquet/ (Parquet), as last built:")
+            print("\n".join(last["lines"]))
+            return 0
+    result = run(root, options)
+    schema_tables, arrow, csv_files = result.schema_tables, result.arrow, result.csv
     if validate is None:  # frictionless takes ~20 s at 100,000 claims; the read-back proofs do not
-        validate = claims <= FRICTIONLESS_UP_TO
+        validate = result.claims <= FRICTIONLESS_UP_TO
     with locked(root) as work:
         with plain_errors(root):
             staging = Path(tempfile.mkdtemp(prefix="staging-", dir=work))
@@ -105,8 +80,8 @@ def cmd_build(root: Path, check_only: bool, validate: bool | None = None, allow_
             if check_only:
                 _report_foreign(root, files, "not part of the data package (not committed), left alone")
                 return _report_stale(differences(root, staging))
-            # The fast pipeline's tables were read from these very CSV bytes; the reference's are read back here.
-            errors = verify_staged(staging, arrow, frictionless=validate, schema_tables=None if csv_files else schema_tables)
+            # Every table is read back from the CSV bytes staged and compared with the one it was written from.
+            errors = verify_staged(staging, arrow, frictionless=validate, schema_tables=schema_tables)
             if errors:
                 print("The built packages failed validation; nothing was written:", file=sys.stderr)
                 print("\n".join(f"  {e}" for e in errors), file=sys.stderr)
@@ -116,14 +91,17 @@ def cmd_build(root: Path, check_only: bool, validate: bool | None = None, allow_
                 print(f"hrc-corpus: this build would drop what the last build had: {'; '.join(lost)}. Nothing was written; "
                       "if that is what you mean, run `hrc-corpus build --allow-drop`.", file=sys.stderr)
                 return 1
+            forget_build(root)
             commit(root, work, staging)
         finally:
             if not (work / JOURNAL).exists():  # past the commit point, the staged files are the journal's to move
                 shutil.rmtree(staging, ignore_errors=True)
     rows = {name: t.num_rows for name, t in arrow.items()}
+    lines = ["  " + ", ".join(f"{name} {n}" for name, n in rows.items())] + [c.line() for c in result.coverage]
+    if not asked_frictionless:  # a build asked to run frictionless is not one that need not run again
+        remember_build(root, options, targets, before, {"lines": lines})
     print("built datapackage.json + data/ (CSV) and dist/parquet/ (Parquet):")
-    print("  " + ", ".join(f"{name} {n}" for name, n in rows.items()))
-    print("\n".join(coverage))
+    print("\n".join(lines))
     _report_foreign(root, files, "left in place, not made by the build")
     return 0
 
@@ -196,7 +174,7 @@ def cmd_release(root: Path, frozen: bool) -> int:
 
     output_folder(root, "dist", create=False)  # refused if it is a link out of the repository, or a file
     try:
-        folder = make_release(root, run_check(root), frozen=frozen)
+        folder = make_release(root, check_records(root), frozen=frozen)
     except ReleaseError as exc:
         print(f"release refused: {exc}", file=sys.stderr)
         return 1
@@ -223,10 +201,15 @@ def cmd_site(root: Path, package: Path | None, out: Path | None) -> int:
 
 def parser() -> argparse.ArgumentParser:
     """The command-line interface."""
-    p = argparse.ArgumentParser(prog="hrc-corpus", description=__doc__.splitlines()[0])
+    doc = __doc__ or ""
+    p = argparse.ArgumentParser(prog="hrc-corpus", description=doc.splitlines()[0],
+                                epilog=doc[doc.index("Exit codes:"):], formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     p.add_argument("--root", type=Path, default=None,
                    help="repository folder (default: the nearest folder from the current one upward that holds records/)")
+    p.add_argument("--strict", action="store_true",
+                   help="the reference backends only (PyYAML events, jsonschema), in one process, without any cache; "
+                        "slower, same answer")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser("check", help="check every record; print every problem as path:line:column")
     b = sub.add_parser("build", help="check, then write the CSV and Parquet data packages")
@@ -258,8 +241,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"repository: {printable(str(root))}", file=sys.stderr, flush=True)  # stderr: stdout stays the command's own output
     try:
         work_folder(root, create=False)  # before anything reads a cache from it, or a journal
+        options = STRICT if args.strict else Options()
         if args.command == "check":
-            return cmd_check(root)
+            return cmd_check(root, options)
         if args.command == "agreement":
             return cmd_agreement(root, args.check)
         if args.command == "docs":
@@ -270,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_release(root, args.frozen)
         if args.command in curate_commands.COMMANDS:
             return curate_commands.run(args, root)
-        return cmd_build(root, args.check, args.frictionless, args.allow_drop)
+        return cmd_build(root, options, args.check, args.frictionless, args.allow_drop)
     except RecordError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -301,11 +285,11 @@ def _root(given: Path | None) -> Path | None:
     except OSError:
         print("hrc-corpus: the current folder no longer exists; cd into a checkout, or give --root", file=sys.stderr)
         return None
-    root = find_root(here)
-    if root is None:
+    found = find_root(here)
+    if found is None:
         print(f"hrc-corpus: no repository here: neither {printable(str(here))} nor a folder above it holds records/; "
               "cd into a checkout, or give --root", file=sys.stderr)
-    return root
+    return found
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ The records are records/sources.yaml (schema/source.schema.json), the facts list
 records/sessions.yaml, and records/references.yaml (schema/reference.schema.json); the rules
 are codebook §15. Both files are optional: a corpus without sources.yaml has no context, and
 then its sessions need no facts. This module holds the rules that span these records (called
-by check.py, and by fastbuild.py for the references) and their table rows (called by tables.py).
+by the check step, whole-corpus or per statement (pipeline.py), for the references) and their table rows (called by tables.py).
 A reference describes how a source's figure stands beside a claim's; nothing here judges a claim.
 """
 
@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from .check.validate import Validators
 from .load import Document
 from .problems import Path_, Problem, did_you_mean
 from .schema import Schemas
@@ -168,8 +169,8 @@ def _claim_and_quantity(doc: Document, i: int, ref: dict[str, Any], claims: Clai
 
 
 def _schema_problems(schemas: Schemas, kind: str, doc: Document) -> list[Problem]:
-    """The JSON Schema problems of one record file."""
-    return [doc.problem(where, message, key) for where, key, message in schemas.describe_errors(kind, doc.data)]
+    """The JSON Schema problems of one record file (jsonschema-rs's yes only for a screened document: see check.validate)."""
+    return Validators(schemas, "fast").problems(kind, doc)
 
 
 def _first(records: list[dict[str, Any]], record_id: str) -> int:

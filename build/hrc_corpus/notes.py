@@ -15,7 +15,7 @@ from typing import Any, Mapping
 
 import pyarrow as pa
 
-from .write import csv_cell
+from .csvfile import csv_cell
 
 # Tables whose rows belong to one statement or one claim, and the column that says which.
 _OWNED = {"statements": {"statements": "statement_id", "non_claims": "statement_id"},

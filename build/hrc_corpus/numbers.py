@@ -133,7 +133,7 @@ def _agrees(exact: Decimal, value: float | int) -> bool:
     may be rounded, to two decimals or more (0.33, 0.333)."""
     if math.isclose(float(exact), float(value), rel_tol=1e-12, abs_tol=0.0):
         return True
-    decimals = -Decimal(str(value)).normalize().as_tuple().exponent
+    decimals = -int(Decimal(str(value)).normalize().as_tuple().exponent)  # finite: the loader refuses the rest
     terminates = (exact * 10**12) == (exact * 10**12).to_integral_value()
     return not terminates and decimals >= 2 and abs(Decimal(str(value)) - exact) <= Decimal(5) / 10 ** (decimals + 1)
 

@@ -42,8 +42,8 @@ import yaml
 from packaging.version import InvalidVersion, Version
 
 from . import docs, formats, notes, site, write
-from .formats import card as dataset_card
 from .check import CheckedCorpus
+from .formats import card as dataset_card
 from .schema import Schemas
 from .tables import build_tables
 from .tableschema import tables

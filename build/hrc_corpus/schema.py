@@ -1,23 +1,21 @@
-"""The schema folder: JSON Schemas, vocabularies, and plain-language messages for what fails them.
+"""The schema folder: JSON Schemas and vocabularies.
 
-schema/ is the single source of truth. This module reads it once; check.py validates records
-with it, tableschema.py derives the Table Schemas from it, docs.py the data dictionary.
+schema/ is the single source of truth. This module reads it once; check.validate validates
+records with it, tableschema.py derives the Table Schemas from it, docs.py the data dictionary.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator, ValidationError, validators
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+if TYPE_CHECKING:
+    from referencing import Registry
 
-from .problems import Path_, Problem, RecordError, did_you_mean
+from .problems import Problem, RecordError
 
 BASE_URI = "https://cambodia-hrc-statements.invalid/schema/"
 RECORD_SCHEMAS = {  # record kind -> schema file
@@ -29,45 +27,6 @@ RECORD_SCHEMAS = {  # record kind -> schema file
     "sources": "source.schema.json",
     "references": "reference.schema.json",
 }
-_TEXT_PATTERN = r"^\S(.*\S)?$"  # common.schema.json's text: no white space at either end, no line break
-_JSON_TYPES = {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a whole number",
-               float: "a number", type(None): "null (empty)"}
-
-
-@cache
-def _ecma_regex(pattern: str) -> re.Pattern[str]:
-    """A schema pattern compiled with ECMA-262's meanings of . (no line terminator) and a final $ (the end)."""
-    # Python's . matches CR, U+2028 and U+2029, and its $ also matches before a final newline: a note
-    # holding "\r" (which breaks CSV rows) and an id "c001\n" passed patterns that forbid them.
-    out, in_class, escaped = [], False, False
-    for i, char in enumerate(pattern):
-        if escaped or char == "\\":
-            escaped = not escaped
-        elif in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == ".":
-            char = "[^\n\r\u2028\u2029]"
-        elif char == "$" and i == len(pattern) - 1:
-            char = r"\Z"
-        out.append(char)
-    return re.compile("".join(out))
-
-
-def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
-    """The pattern keyword, with ECMA-262's end of input."""
-    if validator.is_type(instance, "string") and not _ecma_regex(pattern).search(instance):
-        yield ValidationError(f"{instance!r} does not match {pattern!r}")
-
-
-def _is_integer(checker: Any, instance: Any) -> bool:
-    """JSON Schema's integer, as the records mean it: a whole number written as one (1.0 is not an occurrence)."""
-    return isinstance(instance, int) and not isinstance(instance, bool)
-
-
-Validator = validators.extend(Draft202012Validator, {"pattern": _pattern},
-                              type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer))
 
 
 @dataclass(frozen=True)
@@ -106,21 +65,14 @@ class Schemas:
                 problems.append(Problem(f"{folder.name}/{rel}", 0, 0, "", "the schema file is missing; restore it from the repository"))
         if problems:
             raise RecordError(problems)
-        self.registry: Registry = Registry().with_resources(
-            (BASE_URI + rel, Resource(doc, specification=DRAFT202012)) for rel, doc in self.documents.items()
-        )
-
-    def validator(self, kind: str) -> Draft202012Validator:
-        """A validator for one record kind (see RECORD_SCHEMAS)."""
-        return self._validators[kind]
 
     @cached_property
-    def _validators(self) -> dict[str, Draft202012Validator]:
-        return {
-            kind: Validator(self.documents[file], registry=self.registry,
-                            format_checker=Draft202012Validator.FORMAT_CHECKER)
-            for kind, file in RECORD_SCHEMAS.items()
-        }
+    def registry(self) -> Registry:
+        """The schemas by URI, for jsonschema (made when first needed: a clean fast check needs none)."""
+        from referencing import Registry
+        from referencing.jsonschema import DRAFT202012
+
+        return Registry().with_resources((BASE_URI + rel, DRAFT202012.create_resource(doc)) for rel, doc in self.documents.items())
 
     @cached_property
     def vocabularies(self) -> dict[str, list[Term]]:
@@ -139,91 +91,3 @@ class Schemas:
         resolver = self.registry.resolver(base_uri=base)
         resolved = resolver.lookup(ref)
         return resolved.contents, resolved.resolver._base_uri  # noqa: SLF001 - no public accessor
-
-    @cached_property
-    def _fast(self) -> Any:
-        from .fastschema import FastValidators  # imported late: it builds on this module
-
-        return FastValidators(self, RECORD_SCHEMAS, BASE_URI)
-
-    def describe_errors(self, kind: str, instance: Any) -> Iterator[tuple[Path_, bool, str]]:
-        """Every schema error of a record as (place, is-about-a-key, plain message)."""
-        if self._fast.vouches(kind, instance):  # jsonschema-rs's yes, where it is as strict (fastschema.py)
-            return
-        for error in self.validator(kind).iter_errors(instance):
-            yield from _explain(error)
-
-
-def _vocabulary_title(schema: dict[str, Any]) -> str | None:
-    """The title of a vocabulary schema (an anyOf of consts), else None."""
-    branches = schema.get("anyOf", [])
-    if branches and all("const" in b for b in branches):
-        return schema.get("title", "term")
-    return None
-
-
-def _kind(value: Any) -> str:
-    """How a value's type reads in a message (subclasses too: the fast loader's lists and mappings)."""
-    for kind, name in _JSON_TYPES.items():
-        if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
-            return name
-    return type(value).__name__
-
-
-def _shown(value: Any) -> str:
-    """A value as a message quotes it after its type: as YAML writes true/false, nothing for null, cut short."""
-    if value is None:
-        return ""
-    shown = ("true" if value else "false") if isinstance(value, bool) else repr(value)
-    return f" ({shown if len(shown) <= 80 else shown[:77] + '...'})"
-
-
-def _explain(error: ValidationError) -> Iterator[tuple[Path_, bool, str]]:
-    """Turn one jsonschema error into plain-language messages at the right place."""
-    where: Path_ = tuple(error.absolute_path)
-    schema, value, kind = error.schema, error.instance, error.validator
-    vocab = _vocabulary_title(schema) if isinstance(schema, dict) else None
-    if vocab:
-        terms = [b["const"] for b in schema["anyOf"]]
-        shown = ", ".join(terms) if len(terms) <= 12 else ", ".join(terms[:12]) + ", ..."
-        yield where, False, f"{value!r} is not a {vocab.lower()} (expected one of: {shown}){did_you_mean(value, terms)}"
-    elif kind in ("anyOf", "oneOf"):
-        # A nullable field or a choice: explain the deepest error of a branch that is not "null".
-        nullable = any(b.get("type") == "null" for b in schema.get(kind, []))
-        non_null = [e for e in error.context if not (e.validator == "type" and e.validator_value == "null")]
-        best = max(non_null or list(error.context), key=lambda e: len(e.absolute_path))
-        for place, about_key, message in _explain(best):
-            if nullable and best.validator == "type" and message.startswith("expected "):
-                message = message.replace(", got", " or null, got", 1)
-            yield place, about_key, message
-    elif kind == "required":
-        for name in error.validator_value:
-            if isinstance(value, dict) and name not in value:
-                about = schema.get("properties", {}).get(name, {}).get("description", "")
-                yield where, False, f"missing field {name!r}" + (f" (expected: {about})" if about else "")
-    elif kind == "additionalProperties":
-        allowed = list(schema.get("properties", {}))
-        for name in value:
-            if name not in allowed:
-                shown = repr(name) if len(name) <= 80 else repr(name[:77]) + f"... ({len(name):,} characters)"
-                yield where + (name,), True, (f"unknown field {shown}{did_you_mean(name, allowed)} "
-                                              f"(allowed: {', '.join(allowed)})")
-    elif kind == "type":
-        wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        names = {"string": "text", "integer": "a whole number", "number": "a number", "object": "a mapping",
-                 "array": "a list", "boolean": "true/false", "null": "null"}
-        yield where, False, f"expected {' or '.join(names[w] for w in wanted)}, got {_kind(value)}{_shown(value)}"
-    elif kind == "format" and error.validator_value == "date":
-        yield where, False, f"{value!r} is not a real calendar date (expected YYYY-MM-DD)"
-    elif kind == "pattern":
-        about = schema.get("description", "")
-        if about.startswith("A non-empty string") or error.validator_value == _TEXT_PATTERN:
-            yield where, False, f"{value!r} must not start or end with white space, nor hold a line break"
-        else:
-            yield where, False, f"{value!r} does not have the expected form: {about or error.validator_value}"
-    elif kind == "minLength" and error.validator_value == 1:
-        yield where, False, "must not be empty"
-    elif kind == "uniqueItems":
-        yield where, False, "lists the same item twice"
-    else:
-        yield where, False, error.message

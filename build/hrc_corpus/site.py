@@ -125,7 +125,8 @@ def column_vocabs(descriptor: Mapping[str, Any], vocabs: Mapping[str, Vocab]) ->
 
 def lines_of(text: str) -> list[tuple[int, int, int]]:
     """The paragraphs of a normalized text as the package defines them: its non-empty lines, (index, start, end)."""
-    found, offset = [], 0
+    found: list[tuple[int, int, int]] = []
+    offset = 0
     for line in text.split("\n"):
         if line:
             found.append((len(found) + 1, offset, offset + len(line)))
@@ -143,7 +144,7 @@ def _text(value: str) -> str:
     return html.escape(value, quote=True).replace("\r", "&#13;")
 
 
-class Row(dict):  # type: ignore[type-arg]
+class Row(dict):
     """A table row: a dict whose values are its attributes too (row.quote), which Jinja reads fastest."""
 
     def __init__(self, *args: Any, **kwargs: Any):
@@ -221,7 +222,7 @@ def highlight(text: str, claims: list[dict[str, Any]], non_claims: list[dict[str
     """The text's paragraphs as HTML, each claim an <a id=claim_id> whose text is its quote, non-claims marked."""
     spans = sorted([(c["char_start"], c["char_end"], 0, c) for c in claims]
                    + [(n["char_start"], n["char_end"], 1, n) for n in non_claims], key=lambda s: (s[0], s[2], s[1]))
-    for start, end, kind, row in spans:
+    for start, end, _kind, row in spans:
         if text[start:end] != row["quote"]:
             what = row.get("claim_id") or f"non-claim {row['seq']} of {row['statement_id']}"
             raise SiteError(f"{what}: the text at [{start}, {end}) is not its quote")
@@ -319,7 +320,7 @@ class Builder:
 
     def statement_rows(self) -> list[dict[str, Any]]:
         """The home page's table of statements."""
-        rows = []
+        rows : list[dict[str, Any]] = []
         for s in self.statements:
             session = self.session.get(s.get("session_id") or "")
             rows.append(Row(s=s, speaker=self.speaker(s), claims=len(self.claims_of.get(s["statement_id"], [])),
@@ -484,7 +485,7 @@ class Builder:
 
     def index_rows(self) -> list[dict[str, Any]]:
         """One row per claim of the claims index, in date then document order."""
-        rows = []
+        rows : list[dict[str, Any]] = []
         for s in self.statements:
             for c in self.claims_of.get(s["statement_id"], []):
                 rows.append(Row(c=c, s=s, topics=[t["topic_id"] for t in self.topics.get(c["claim_id"], [])],
@@ -526,7 +527,7 @@ class Builder:
             for q in self.quantities.get(c["claim_id"], []):
                 groups.setdefault(q["measure"], []).append(Row(q=q, c=c, s=self.by_statement[c["statement_id"]],
                                                                url=href(c["statement_id"], c["claim_id"])))
-        found = []
+        found : list[dict[str, Any]] = []
         for measure, items in groups.items():
             items.sort(key=lambda i: (i["s"]["day"], i["s"]["statement_id"], i["c"]["seq"], i["q"]["seq"]))
             ids = {i["c"]["claim_id"] for i in items}

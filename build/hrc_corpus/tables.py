@@ -8,31 +8,39 @@ give the same tables.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterator
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from . import context
 from .check import CheckedCorpus, CheckedStatement
+from .schema import Schemas
 from .tableschema import Table, tables
 
-ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(),
-               "boolean": pa.bool_(), "date": pa.date32()}
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 Row = dict[str, Any]
+# Tables whose rows come from one statement each, in statement order (claim_links is sorted
+# across statements; null_reasons spans statements, sessions and actors).
+PER_STATEMENT = ("statements", "claims", "claim_topics", "claim_themes", "quantities", "claim_entities", "non_claims")
 
 
 def arrow_schema(table: Table) -> pa.Schema:
     """The Arrow schema of a table: its Table Schema types, nullability and descriptions."""
+    import pyarrow as pa  # imported here: `hrc-corpus check` makes no tables and need not load Arrow
+
+    types = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(), "date": pa.date32()}
     return pa.schema([
-        pa.field(f.name, ARROW_TYPES[f.type], nullable=not f.required, metadata={"description": f.description})
+        pa.field(f.name, types[f.type], nullable=not f.required, metadata={"description": f.description})
         for f in table.fields
     ])
 
 
 def build_tables(corpus: CheckedCorpus) -> dict[str, pa.Table]:
     """Every output table, keyed by name, in the order the schema lists them."""
+    import pyarrow as pa
+
     rows = {
-        "statements": list(_statements(corpus)),
+        "statements": [],
         "claims": [], "claim_topics": [], "claim_themes": [], "quantities": [], "claim_entities": [], "claim_links": [], "non_claims": [],
         "sessions": [{"session_id": s["id"], "body": s["body"], "number": s["number"], "start_date": _date(s["start"]),
                       "end_date": _date(s["end"]), "place": s["place"], **context.session_columns(s)}
@@ -45,16 +53,32 @@ def build_tables(corpus: CheckedCorpus) -> dict[str, pa.Table]:
         "themes": list(_themes(corpus)),
         "vocabularies": [{"vocabulary": name, "term": t.id, "label": t.label, "definition": t.definition}
                          for name, terms in sorted(corpus.schemas.vocabularies.items()) for t in terms],
-        "null_reasons": list(_null_reasons(corpus)),
+        "null_reasons": [],
         "session_facts": list(context.session_fact_rows(corpus.sessions)),
         "sources": list(context.source_rows(corpus.context.sources)),
         "claim_references": list(context.reference_rows(corpus.context.references)),
         "reference_searches": list(context.search_rows(corpus.context.references)),
     }
     for statement in corpus.statements:
-        _claim_rows(statement, rows)
-    rows["claim_links"].sort(key=lambda r: (r["claim_id"], r["target_claim_id"]))
+        for name, found in statement_rows(statement).items():
+            rows[name] += found
+    rows["claim_links"].sort(key=link_order)
+    rows["null_reasons"] = null_reason_rows([(s.id, s.meta.get("null_reasons", {})) for s in corpus.statements],
+                                            corpus.sessions, corpus.actors, corpus.schemas)
     return {t.name: pa.Table.from_pylist(rows[t.name], schema=arrow_schema(t)) for t in tables(corpus.schemas)}
+
+
+def link_order(row: Row) -> tuple[str, str]:
+    """The order of the claim_links table: by claim, then target."""
+    return (row["claim_id"], row["target_claim_id"])
+
+
+def statement_rows(s: CheckedStatement) -> dict[str, list[Row]]:
+    """One statement's rows of every per-statement table, and of claim_links."""
+    rows: dict[str, list[Row]] = {name: [] for name in PER_STATEMENT + ("claim_links",)}
+    rows["statements"].append(_statement(s))
+    _claim_rows(s, rows)
+    return rows
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -62,16 +86,15 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def _statements(corpus: CheckedCorpus) -> Iterator[Row]:
-    """One row per statement."""
-    for s in corpus.statements:
-        m = s.meta
-        yield {"statement_id": m["id"], "title": m["title"], "statement_type": m["type"], "date": _date(m["date"]),
-               "place": m["place"], "session_id": m["session"], "segment": m["segment"], "agenda_item": m["agenda_item"],
-               "delegation": m["delegation"], "speaker_id": m["speaker"], "speaker_title": m["speaker_title"],
-               "issuer_id": m["issuer"], "language": m["language"], "curation": m["curation"],
-               "source_file": m["source"]["file"], "source_sha256": m["source"]["sha256"], "source_url": m["source"]["url"],
-               "text": s.text, "note": m.get("note")}
+def _statement(s: CheckedStatement) -> Row:
+    """A statement's row."""
+    m = s.meta
+    return {"statement_id": m["id"], "title": m["title"], "statement_type": m["type"], "date": _date(m["date"]),
+            "place": m["place"], "session_id": m["session"], "segment": m["segment"], "agenda_item": m["agenda_item"],
+            "delegation": m["delegation"], "speaker_id": m["speaker"], "speaker_title": m["speaker_title"],
+            "issuer_id": m["issuer"], "language": m["language"], "curation": m["curation"],
+            "source_file": m["source"]["file"], "source_sha256": m["source"]["sha256"], "source_url": m["source"]["url"],
+            "text": s.text, "note": m.get("note")}
 
 
 def _claim_rows(s: CheckedStatement, rows: dict[str, list[Row]]) -> None:
@@ -122,14 +145,13 @@ def _themes(corpus: CheckedCorpus) -> Iterator[Row]:
                "description": term.definition, "search_terms": "; ".join(term.extra["x-search-terms"])}
 
 
-def _null_reasons(corpus: CheckedCorpus) -> Iterator[Row]:
-    """Why each null field of a statement, session or actor is null."""
-    found = [("statements", s.id, s.meta.get("null_reasons", {})) for s in corpus.statements]
-    found += [("sessions", r["id"], r.get("null_reasons", {})) for r in corpus.sessions]
-    found += [("actors", r["id"], r.get("null_reasons", {})) for r in corpus.actors]
+def null_reason_rows(statements: Iterable[tuple[str, dict[str, str]]], sessions: list[dict[str, Any]],
+                     actors: list[dict[str, Any]], schemas: Schemas) -> list[Row]:
+    """Why each null field of a statement (id, its null_reasons), session or actor is null."""
+    found = [("statements", statement_id, reasons) for statement_id, reasons in statements]
+    found += [("sessions", r["id"], r.get("null_reasons", {})) for r in sessions]
+    found += [("actors", r["id"], r.get("null_reasons", {})) for r in actors]
     # Record field -> column, read off the columns' $refs (speaker -> speaker_id, source.url -> source_url).
-    columns = {name: {f.record_field: f.name for f in t.fields if f.record_field}
-               for t in tables(corpus.schemas) for name in [t.name]}
-    for table, record_id, reasons in sorted(found):
-        for name, reason in sorted(reasons.items()):
-            yield {"table": table, "record_id": record_id, "field": columns[table].get(name, name), "reason": reason}
+    columns = {t.name: {f.record_field: f.name for f in t.fields if f.record_field} for t in tables(schemas)}
+    return [{"table": table, "record_id": record_id, "field": columns[table].get(name, name), "reason": reason}
+            for table, record_id, reasons in sorted(found) for name, reason in sorted(reasons.items())]

@@ -16,12 +16,9 @@ build's own files are replaced; anything else in data/ or dist/parquet/ is left 
 
 from __future__ import annotations
 
-import csv
 import fcntl
 import hashlib
-import io
 import json
-import math
 import os
 import re
 import shutil
@@ -31,17 +28,16 @@ import sys
 import tempfile
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any, Iterator
-
-import pyarrow as pa
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING, Any, Iterator
 
 from . import __version__
+from .csvfile import CSV_DIALECT, csv_rows
+from .files import JOURNAL, WORK
 from .problems import printable
 from .tableschema import Table
 
-WORK = ".hrc-build"  # the build's working folder inside the repository (ignored by git)
-JOURNAL = "journal.json"
+if TYPE_CHECKING:  # Arrow is imported where tables are written: `hrc-corpus check` does not need it
+    import pyarrow as pa
 JOURNAL_FORMAT = 1
 MAX_JOURNAL = 1 << 20  # bytes; the build's journals are a few hundred
 # What a journal may name: a staging folder the build makes, and output files of the kinds it writes
@@ -63,39 +59,20 @@ PACKAGE = {
 }
 
 
-# Stated, not left to readers to guess: frictionless sniffs what a descriptor leaves out, and a value
-# holding ; or | or a leading space made it read the wrong delimiter or drop the space.
-CSV_DIALECT = {"delimiter": ",", "doubleQuote": True, "lineTerminator": "\n", "quoteChar": "\"", "skipInitialSpace": False,
-               "header": True}
-
-
-def csv_cell(value: Any) -> str:
-    """A value as Table Schema's CSV form: '' for null, ISO dates, integral numbers without '.0'."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):  # -0.0 as repr too: "0" would read back without its sign
-        integral = value.is_integer() and abs(value) < 2**53 and (value != 0 or math.copysign(1.0, value) > 0)
-        return str(int(value)) if integral else repr(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
 def csv_bytes(table: pa.Table) -> bytes:
-    """A table as RFC 4180 CSV (LF line ends, minimal quoting), header first."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(table.column_names)
+    """A table as CSV (csvfile.csv_rows, the one CSV writer), header first."""
+    import pyarrow as pa
+
     columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
-    for row in zip(*columns):
-        writer.writerow([csv_cell(v) for v in row])
-    return out.getvalue().encode("utf-8")
+    types = ["number" if pa.types.is_floating(field.type) else "other" for field in table.schema]
+    return csv_rows(zip(*columns), types, header=table.column_names)
 
 
 def parquet_bytes(table: pa.Table) -> bytes:
     """A table as Parquet, with fixed settings so the bytes depend only on the data."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     sink = pa.BufferOutputStream()
     table = table.replace_schema_metadata(_pandas_metadata(table.schema))
     pq.write_table(table, sink, compression="zstd", version="2.6", use_dictionary=True, write_statistics=True)
@@ -109,6 +86,7 @@ def _pandas_metadata(schema: pa.Schema) -> dict[bytes, bytes]:
     integer as <NA> instead of turning the column into floats with NaN.
     """
     import pandas as pd
+    import pyarrow as pa
 
     empty = schema.empty_table().to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
     return dict(pa.Table.from_pandas(empty, schema=schema, preserve_index=False).schema.metadata or {})
@@ -168,6 +146,8 @@ def _write(path: Path, data: bytes) -> None:
 def verify_staged(staging: Path, arrow: dict[str, pa.Table], frictionless: bool = True,
                   schema_tables: list[Table] | None = None) -> list[str]:
     """Prove the CSV and Parquet files hold the tables (read back), and validate the CSV package with frictionless."""
+    import pyarrow.parquet as pq
+
     errors: list[str] = []
     if frictionless:
         from frictionless import Package, system  # imported here: it is slow to import
@@ -234,7 +214,8 @@ def tracked(root: Path, rel: str) -> list[str] | None:
     if not os.path.lexists(root / ".git"):
         return None
     try:
-        out = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--", rel], capture_output=True, timeout=60)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}  # this repository's index, not $GIT_DIR's
+        out = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--", rel], capture_output=True, timeout=60, env=env)
     except (OSError, subprocess.SubprocessError):
         return None
     if out.returncode != 0:
@@ -512,6 +493,8 @@ def foreign_files(root: Path, files: list[str]) -> list[str]:
 
 def losses(root: Path, arrow: dict[str, pa.Table]) -> list[str]:
     """What the last build's data package had that this build would drop: statements, and every row of a table."""
+    import pyarrow as pa
+
     lost = []
     old = root / "data" / "statements.csv"
     if "statements" in arrow and old.is_file():

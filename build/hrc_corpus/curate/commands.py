@@ -8,7 +8,7 @@ from pathlib import Path
 COMMANDS = ("new", "status", "text", "fmt")
 
 
-def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parsers(sub: argparse._SubParsersAction) -> None:
     """Add the curator subcommands to the hrc-corpus parser."""
     n = sub.add_parser("new", help="scaffold records/statements/ID/ from a source document (UTF-8 text or PDF), every sentence a draft")
     n.add_argument("source", type=Path, metavar="SOURCE", help="the document as received: UTF-8 text, or a PDF")

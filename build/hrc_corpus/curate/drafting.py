@@ -118,9 +118,9 @@ def mentions_in(text: str, quote: Span, names: list[tuple[str, str]]) -> list[di
     mentions = []
     for start, _, words, entity_id in sorted(taken):
         item: dict[str, Any] = {"draft": True, "id": entity_id, "as": words}
-        at = occurrences(text, words, quote.start, quote.end, whole_words=True)
-        if len(at) > 1:
-            item["occurrence"] = at.index(start) + 1
+        found_at = occurrences(text, words, quote.start, quote.end, whole_words=True)
+        if len(found_at) > 1:
+            item["occurrence"] = found_at.index(start) + 1
         mentions.append(item)
     return mentions
 

@@ -22,8 +22,8 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from ..load import (ACTORS_FILE, CLAIMS_FILE, ENTITIES_FILE, SESSIONS_FILE, SOURCE_FILE, STATEMENT_FILE, STATEMENTS,
-                    load_yaml, parse_yaml)
+from ..check.validate import Validators
+from ..load import ACTORS_FILE, CLAIMS_FILE, ENTITIES_FILE, SESSIONS_FILE, SOURCE_FILE, STATEMENT_FILE, STATEMENTS, load_yaml, parse_yaml
 from ..problems import Problem, RecordError, did_you_mean
 from ..schema import BASE_URI, Schemas
 from ..text import normalize, sentences
@@ -176,7 +176,7 @@ def _problems_of_metadata(schemas: Schemas, meta: dict[str, Any], rel: str) -> l
     if (meta.get("speaker") is None) != (meta.get("speaker_title") is None):
         problems.append(Problem(rel, 0, 0, "speaker_title", "give --speaker and --speaker-title together, or neither"))
     plain = parse_yaml(dump(meta), rel).data  # as check will read it back
-    for where, _, message in schemas.describe_errors("statement", plain):
+    for where, _, message in Validators(schemas, "reference").errors("statement", plain):
         name = ".".join(str(p) for p in where)
         if (where and where[0] == "null_reasons") or name in missing:
             continue

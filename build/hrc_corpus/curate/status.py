@@ -72,7 +72,7 @@ def statement_status(root: Path, name: str) -> StatementStatus:
 
 def _changed_sources(root: Path, folder: str, meta: dict[str, Any], source: bytes | None) -> list[str]:
     """source.md, and a PDF kept as source.pdf, must still have the SHA-256 recorded in statement.yaml."""
-    recorded = meta.get("source") if isinstance(meta.get("source"), dict) else {}
+    recorded: dict[str, Any] = meta["source"] if isinstance(meta.get("source"), dict) else {}
     files = [(SOURCE_FILE, source, recorded.get("sha256"))]
     original = recorded.get("original")
     if isinstance(original, dict) and isinstance(original.get("file"), str):

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from . import Package
+from .package import Package
 
 DEFAULT = "claims"
 TASKS = ["text-classification", "token-classification"]  # claim types and check-worthiness; claim spans

@@ -20,7 +20,7 @@ from typing import Any, Iterator
 import pandas as pd
 import sqlite_utils
 
-from . import Package
+from .package import Package
 
 _TYPES = {"string": str, "integer": int, "number": float, "boolean": int, "date": str}
 PAGE_SIZE = 4096
@@ -93,7 +93,7 @@ def database(package: Package) -> bytes:
                 _create(db, package, name)
             for name, columns in FTS.items():
                 # No triggers: the database is published read-only; porter stemming finds "peacekeeper(s)".
-                db[name].enable_fts(columns, tokenize="porter")
+                db.table(name).enable_fts(columns, tokenize="porter")
             for name, (_, sql) in VIEWS.items():
                 db.create_view(name, sql)
             conn.commit()

@@ -20,7 +20,7 @@ from typing import Any, Iterator
 
 import pandas as pd
 
-from . import Package
+from .package import Package
 
 BASE_IRI = "https://cambodia-hrc-statements.invalid/"
 CONTEXT = 32  # code points of prefix and suffix in a TextQuoteSelector

@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from . import FormatError, Package
+from .package import FormatError, Package
 
 EXCEL_CELL_LIMIT = 32767  # characters a cell holds; longer text would be cut by Excel
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)

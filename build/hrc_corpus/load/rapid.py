@@ -1,4 +1,4 @@
-"""A fast path for reading record files, that answers exactly as load.parse_yaml does or not at all.
+"""The fast YAML backend of the load step: it answers exactly as the reference backend does, or not at all.
 
 rapidyaml parses a file and emits it as JSON, which json.loads turns into values, some thirty
 times faster than the event loader in load.py. rapidyaml is not a strict loader, though: its
@@ -14,10 +14,11 @@ read differently:
   same text, written plain, as something other than a string (so it must have been quoted);
 - keys must be unique, and the document must be a single mapping or list.
 
-Any doubt, and any error, returns None: the caller then uses the reference loader, whose
-answer (and message, with line and column) is the one that counts. The documents returned
-have no positions; they are computed by the reference parser the first time one is asked
-for, which happens only when a check reports a problem in that file.
+A doubt, or a syntax error rapidyaml reports, returns None: the load step then uses the
+reference backend, whose answer (and message, with line and column) is the one that counts.
+Any other exception is a bug and is not hidden. The documents returned have no positions;
+they are computed by the reference parser the first time one is asked for, which happens
+only when a check reports a problem in that file.
 """
 
 from __future__ import annotations
@@ -27,14 +28,17 @@ import os
 from functools import lru_cache
 from typing import Any
 
-from . import parsecache
-from .load import MAX_DEPTH, MAX_KEY, Document, _scalar, _YamlProblem, parse_yaml
+from ..problems import Path_
+from .document import Document, YamlProblem
+from .reference import MAX_DEPTH, MAX_KEY, parse_yaml, read_plain
 
-try:  # optional: without rapidyaml and RE2 every file takes the reference path
+try:  # optional: without rapidyaml and RE2 every file takes the reference backend
     import re2
     import ryml
-except ImportError:  # pragma: no cover - both are pinned, but the reference path must not need them
-    re2 = ryml = None
+
+    AVAILABLE = True
+except ImportError:  # pragma: no cover - both are pinned, but the reference backend must not need them
+    AVAILABLE = False
 
 # Text the fast path does not read the way libyaml does, or that this module cannot vouch for.
 # RE2 (a DFA) scans it in linear time, some fifty times faster than Python's re on these patterns.
@@ -53,32 +57,24 @@ _SCREEN = "(?m)" + "|".join((
 _DOUBTFUL = (r'(?:^|[^\\])"(~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[yYnN]|yes|Yes|YES|no|No|NO'
              r'|on|On|ON|off|Off|OFF|[-+]?[0-9.][0-9a-zA-Z_:.+-]*|[-+]?\.[a-zA-Z]+'
              r'|[0-9]{4}-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]| +)[0-9][^"\\]*|)"(:?)')  # the last: YAML 1.1 timestamps
-if re2 is not None:
+if AVAILABLE:
     _screen, _doubtful = re2.compile(_SCREEN), re2.compile(_DOUBTFUL)
 
 
-class FastDocument(Document):
-    """A Document read by the fast path: positions come from the reference parser, on demand."""
+class LazyDocument(Document):
+    """A Document read by this backend: positions come from the reference parser, on demand."""
 
     def __init__(self, path: str, data: Any, text: str):
-        super().__init__(path, data)
+        super().__init__(path, data, screened=True)
         self._text: str | None = text
 
-    def locate(self, where: Any, key: bool = False) -> tuple[int, int]:
-        """Line and column of a place, parsing the file with the reference loader the first time."""
+    def locate(self, where: Path_, key: bool = False) -> tuple[int, int]:
+        """Line and column of a place, parsing the file with the reference backend the first time."""
         if self._text is not None:
-            reference = parse_yaml(self._text, self.path)  # the same file the fast path vouched for
+            reference = parse_yaml(self._text, self.path)  # the same file this backend vouched for
             self.positions, self.key_positions = reference.positions, reference.key_positions
             self._text = None
         return super().locate(where, key)
-
-
-class ScreenedDict(dict):  # type: ignore[type-arg]
-    """A record file's top-level mapping whose strings passed the fast path's screen."""
-
-
-class ScreenedList(list):  # type: ignore[type-arg]
-    """A record file's top-level list whose strings passed the fast path's screen."""
 
 
 class _Duplicate(Exception):
@@ -110,7 +106,7 @@ def _emit(data: bytes) -> str:
     saved = os.dup(2)
     os.dup2(_devnull, 2)
     try:
-        return ryml.emit_json(ryml.parse_in_arena(data))  # type: ignore[union-attr]
+        return str(ryml.emit_json(ryml.parse_in_arena(data)))
     finally:
         os.dup2(saved, 2)
         os.close(saved)
@@ -127,7 +123,7 @@ def _plain_is_not_string(text: str) -> bool:
     try:
         values = [json.loads(_emit(p.encode("utf-8")), parse_constant=_no_constant) for p in probes]
         found = [values[0][0], values[1]["a"], values[2][0], values[3]["a"], values[4][0]["a"]]
-    except Exception:  # noqa: BLE001 - any failure to probe is a doubt
+    except (ryml.ExceptionBasic, ValueError, KeyError, IndexError, TypeError):  # the probe did not parse as expected: a doubt
         return False
     return all(not isinstance(v, str) for v in found)
 
@@ -143,36 +139,22 @@ def _vouched(emitted: str) -> bool:
     return True
 
 
-class _Mark:
-    line = column = 0
-
-
-class _PlainEvent:
-    """What load._scalar reads of a scalar event, for a plain scalar."""
-
-    implicit = (True, False)
-    start_mark = _Mark()
-
-    def __init__(self, value: str):
-        self.value = value
-
-
 @lru_cache(maxsize=4096)
 def _plain_reads_as_itself(text: str) -> bool:
-    """Whether load.py reads a plain scalar with this text as this very string."""
+    """Whether the reference backend reads a plain scalar with this text as this very string."""
     try:
-        return _scalar(_PlainEvent(text)) == text  # type: ignore[arg-type]
-    except _YamlProblem:
+        return bool(read_plain(text) == text)
+    except YamlProblem:
         return False
 
 
 def _reference_number(token: str) -> Any:
-    """A number token of rapidyaml's JSON, read as load.py reads the same plain scalar.
+    """A number token of rapidyaml's JSON, read as the reference backend reads the same plain scalar.
 
-    Raises _YamlProblem where the reference refuses it (1e3, integers beyond 2**53, 1e400 ...)
+    Raises YamlProblem where the reference refuses it (1e3, integers beyond 2**53, 1e400 ...)
     and ValueError where the reference would not read a number at all, so the file defers.
     """
-    value = _scalar(_PlainEvent(token))  # type: ignore[arg-type]
+    value = read_plain(token)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError(token)
     if isinstance(value, float) and value.is_integer():
@@ -192,21 +174,16 @@ def _too_deep(data: Any) -> bool:
     return False
 
 
-def load_fast(text: str, path: str) -> Document | None:
-    """The file's Document if the fast path can vouch for it, else None (use parse_yaml)."""
-    if ryml is None or re2 is None:
+def parse(text: str, path: str) -> Document | None:
+    """The file's Document if this backend can vouch for it, else None (use the reference backend)."""
+    if not AVAILABLE:
         return None
-    cache = parsecache.active()
-    key = cache.key(text) if cache else b""
-    cached = cache.get(key) if cache else None
-    if cached is not None:  # these very bytes were vouched for before
-        return FastDocument(path, ScreenedDict(cached) if isinstance(cached, dict) else ScreenedList(cached), text)
     raw = text.encode("utf-8")
     if _screen.search(raw):
         return None
     try:
         emitted = _emit(raw)
-    except Exception:  # noqa: BLE001 - a syntax error: the reference loader words it
+    except ryml.ExceptionBasic:  # a syntax error: the reference backend words it
         return None
     head = (emitted or "").lstrip()[:1]  # None for a file of comments only
     if head not in ("{", "[") or not _vouched(emitted):
@@ -214,10 +191,8 @@ def load_fast(text: str, path: str) -> Document | None:
     try:
         data = json.loads(emitted, object_pairs_hook=_unique, parse_constant=_no_constant,
                           parse_int=_reference_number, parse_float=_reference_number)
-    except (ValueError, _Duplicate, RecursionError, _YamlProblem):  # invalid JSON (+1, ...), a repeated key, a number the reference refuses
+    except (ValueError, _Duplicate, RecursionError, YamlProblem):  # invalid JSON (+1, ...), a repeated key, a number the reference refuses
         return None
     if _too_deep(data):  # the reference refuses it, with its line and column
         return None
-    if cache:
-        cache.put(key, data)
-    return FastDocument(path, ScreenedDict(data) if head == "{" else ScreenedList(data), text)
+    return LazyDocument(path, data, text)

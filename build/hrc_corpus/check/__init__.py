@@ -1,4 +1,4 @@
-"""Step 2, check: every record against its JSON Schema, then the rules that span records.
+"""Step 2, check: every record against its JSON Schema, then the rules on each statement and across statements.
 
 The result of a clean check is a CheckedCorpus: the records plus what the build derives
 (normalized texts, spans, paragraphs, coverage), so later steps never recompute or re-check.
@@ -13,13 +13,15 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any, Iterable
 
-from .context import ClaimIndex, Context, check_context
-from .curate.drafts import decided_only, draft_problems
-from .load import Corpus, Document, StatementFolder
-from .numbers import disagreements
-from .problems import Path_, Problem, RecordError, did_you_mean
-from .schema import Schemas
-from .text import Paragraph, Span, closest_passage, normalize, numbers, occurrences, paragraphs, sentences
+from ..context import ClaimIndex, Context, check_context
+from ..curate.drafts import decided_only, draft_problems
+from ..files import decode
+from ..load import Corpus, Document, StatementFolder
+from ..numbers import disagreements
+from ..problems import Path_, Problem, RecordError, did_you_mean
+from ..schema import Schemas
+from ..text import Paragraph, Span, closest_passage, normalize, numbers, occurrences, paragraphs, sentences
+from .validate import Validators
 
 # Fields whose null needs a reason in null_reasons, per record kind ("a.b" is a nested field).
 NULLABLE = {
@@ -76,73 +78,177 @@ class CheckedCorpus:
     context: Context = field(default_factory=Context)  # sources and references (context.py)
 
 
-def check_corpus(corpus: Corpus, schemas: Schemas) -> CheckedCorpus:
-    """Run every check; raise RecordError listing all problems, else return the checked corpus."""
+@dataclass
+class SharedRecords:
+    """Sessions, actors and entities by id, as the statement rules need them (empty where a file is not right)."""
+
+    sessions: dict[str, Any]
+    actors: dict[str, Any]
+    entities: dict[str, Any]
+    in_session: dict[str, bool]  # statement type -> whether it is delivered during its session
+    shape_ok: bool  # sessions and actors are both readable and of the right shape
+    check_entities: bool  # entities are readable and of the right shape
+    sessions_ok: bool = False  # sessions.yaml is readable and of the right shape (its facts can be checked)
+
+
+@dataclass
+class LinkFacts:
+    """What the rule on links across statements needs of one statement (plain values, so results can be cached)."""
+
+    folder: str
+    judged: bool  # its claims file was read and is of the right shape: links into it can be judged
+    statement_id: str | None = None  # its id, when statement.yaml is of the right shape
+    ids: list[str] = field(default_factory=list)  # the full claim ids it holds (by folder, and by its id)
+    links: list[tuple[int, str, list[str]]] = field(default_factory=list)  # (claim index, own full id, targets)
+
+
+@dataclass
+class StatementCheck:
+    """One statement's check: the checked statement (when it has no problem), its problems, its link facts."""
+
+    checked: CheckedStatement | None
+    problems: list[Problem]
+    facts: LinkFacts
+
+
+def check_shared(corpus: Corpus, validators: Validators) -> tuple[SharedRecords, list[Problem]]:
+    """Sessions, actors and entities: their schemas, ids, null reasons and dates."""
     problems: list[Problem] = []
+    right: dict[str, Document] = {}
     for kind, doc in (("sessions", corpus.sessions), ("actors", corpus.actors), ("entities", corpus.entities)):
-        problems += _schema_problems(schemas, kind, doc)
-    shape_ok = {id(d) for d in (corpus.sessions, corpus.actors, corpus.entities) if not _has(problems, d)}
-    statement_ok: list[StatementFolder] = []
-    claims_ok: list[StatementFolder] = []  # link targets: claims files of the right shape, even if their statement.yaml is not
-    for folder in corpus.statements:
-        meta_found = _schema_problems(schemas, "statement", folder.meta)
-        claims_found = _schema_problems(schemas, "claims", folder.claims)
-        problems += meta_found + claims_found
-        if not claims_found:
-            claims_ok.append(folder)
-            if not meta_found:
-                statement_ok.append(folder)
+        if doc is not None:
+            found = validators.problems(kind, doc)
+            problems += found
+            if not found:
+                right[kind] = doc
     # Cross-record rules run on the records whose shape is right, so each message is about one mistake.
-    sessions = _index(corpus.sessions, problems) if id(corpus.sessions) in shape_ok else {}
-    actors = _index(corpus.actors, problems) if id(corpus.actors) in shape_ok else {}
-    entities = _index(corpus.entities, problems) if id(corpus.entities) in shape_ok else {}
-    for kind, doc in (("sessions", corpus.sessions), ("actors", corpus.actors)):
-        if id(doc) in shape_ok:
-            for i, record in enumerate(doc.data):
-                problems += _null_reasons(doc, (i,), record, NULLABLE[kind])
-    if id(corpus.sessions) in shape_ok:
-        problems += _session_dates(corpus.sessions)
-    vocab = schemas.vocabularies
-    in_session = {t.id: bool(t.extra.get("x-in-session")) for t in vocab["statement_type"]}
-    checked: list[CheckedStatement] = []
-    seen_ids: dict[str, str] = {}
-    for folder in statement_ok:
-        meta = folder.meta
-        problems += _statement_meta(folder, sessions, actors, in_session, shape_ok=bool(sessions) and bool(actors))
-        statement_id = meta.data["id"]
-        if statement_id in seen_ids:
-            problems.append(meta.problem(("id",), f"duplicate statement id {statement_id!r} (also in {seen_ids[statement_id]})"))
-        seen_ids[statement_id] = meta.path
-        result = _statement_claims(folder, entities, check_entities=id(corpus.entities) in shape_ok)
-        problems += result[1]
-        if result[0]:
-            checked.append(result[0])
-    problems += _links(statement_ok, claims_ok, {f.folder for f in corpus.statements} - {f.folder for f in claims_ok})
-    claim_index = ClaimIndex({f"{s.id}-{c}": [q.record["qualifier"] for q in qs] for s in checked for c, qs in s.quantities.items()},
-                             {s.id for s in checked}, _statement_names(corpus.statements))
-    context_found, context = check_context(schemas, corpus.sessions if id(corpus.sessions) in shape_ok else None,
-                                           corpus.sources, corpus.references, claim_index)
-    problems += context_found
+    index = {kind: _index(doc, problems) for kind, doc in right.items()}
+    for kind in ("sessions", "actors"):
+        if kind in right:
+            for i, record in enumerate(right[kind].data):
+                problems += _null_reasons(right[kind], (i,), record, NULLABLE[kind])
+    if "sessions" in right:
+        problems += _session_dates(right["sessions"])
+    in_session = {t.id: bool(t.extra.get("x-in-session")) for t in validators.schemas.vocabularies["statement_type"]}
+    shared = SharedRecords(index.get("sessions", {}), index.get("actors", {}), index.get("entities", {}), in_session,
+                           shape_ok="sessions" in right and "actors" in right, check_entities="entities" in right,
+                           sessions_ok="sessions" in right)
+    return shared, problems
+
+
+def check_statement(folder: StatementFolder, shared: SharedRecords, validators: Validators) -> StatementCheck:
+    """Every rule on one statement folder: schemas, metadata, quotes, quantities, mentions, order, coverage."""
+    meta_found = validators.problems("statement", folder.meta)
+    claims_located = validators.located("claims", folder.claims)
+    problems = meta_found + [problem for _, problem in claims_located]
+    meta_ok = not meta_found
+    # A schema problem inside one claim (or non-claim) sets that one aside; the others are still checked.
+    bad: set[tuple[str, int]] = set()
+    whole_file = False
+    for problem_where, _ in claims_located:
+        if len(problem_where) >= 2 and problem_where[0] in ("claims", "non_claims") and isinstance(problem_where[1], int):
+            bad.add((str(problem_where[0]), problem_where[1]))
+        else:
+            whole_file = True
+    statement_id = folder.meta.data["id"] if meta_ok else folder.folder
+    facts = LinkFacts(folder.folder, judged=not whole_file, statement_id=statement_id if meta_ok else None)
+    if meta_ok:
+        problems += _statement_meta(folder, shared.sessions, shared.actors, shared.in_session, shared.shape_ok)
+    if whole_file:
+        return StatementCheck(None, problems, facts)
+    claims = folder.claims.data["claims"]
+    for i, claim in enumerate(claims):
+        local = claim.get("id") if isinstance(claim, dict) else None
+        if isinstance(local, str):
+            facts.ids += sorted({f"{folder.folder}-{local}", f"{statement_id}-{local}"})
+        if ("claims", i) not in bad and meta_ok:
+            facts.links.append((i, f"{statement_id}-{local}", [link["to"] for link in claim.get("links", [])]))
+    complete = meta_ok and folder.meta.data["curation"] == "complete"
+    checked, found = _statement_claims(folder, shared.entities, shared.check_entities, bad, complete)
+    problems += found
+    return StatementCheck(checked if not problems else None, problems, facts)
+
+
+def check_links(facts: list[LinkFacts]) -> list[tuple[str, Path_, str]]:
+    """Every link points to an existing claim, not to itself, at most once: (folder, place, message) per problem."""
+    # A claim's full id is its folder (= statement id, checked elsewhere) and its number; where
+    # statement.yaml is valid, its id counts too, so a misnamed folder is reported once, at its id.
+    # Links into a claims file that could not be read or is not of the right shape are not judged.
+    known = {claim_id for f in facts for claim_id in f.ids}
+    unjudged = {f.folder for f in facts if not f.judged}
+    found = []
+    for statement in facts:
+        for i, own, targets in statement.links:
+            linked: set[str] = set()
+            for j, target in enumerate(targets):
+                where: Path_ = ("claims", i, "links", j, "to")
+                if target == own:
+                    found.append((statement.folder, where, "a claim cannot link to itself"))
+                elif target not in known and target.rsplit("-", 1)[0] not in unjudged:
+                    found.append((statement.folder, where, f"unknown claim {target!r} (expected a claim id: "
+                                                           f"<statement id>-c###){did_you_mean(target, known)}"))
+                if target in linked:
+                    found.append((statement.folder, where, f"links to {target!r} twice; one link per pair"))
+                linked.add(target)
+    return found
+
+
+def duplicate_ids(ids: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(folder, the folder it repeats) for each statement whose id another folder's statement has already."""
+    seen: dict[str, str] = {}
+    repeats = []
+    for folder, statement_id in ids:
+        if statement_id in seen:
+            repeats.append((folder, seen[statement_id]))
+        seen.setdefault(statement_id, folder)
+    return repeats
+
+
+def check_corpus(corpus: Corpus, validators: Validators) -> CheckedCorpus:
+    """Run every check on a loaded corpus; raise RecordError listing all problems (the load's too), else return it checked."""
+    shared, problems = check_shared(corpus, validators)
+    problems = corpus.problems + problems
+    results = [check_statement(folder, shared, validators) for folder in corpus.statements]
+    by_folder = {folder.folder: folder for folder in corpus.statements}
+    for result in results:
+        problems += result.problems
+    facts = [r.facts for r in results] + [LinkFacts(name, judged=False) for name in corpus.unread]
+    for name, where, message in check_links(facts):
+        problems.append(by_folder[name].claims.problem(where, message))
+    for name, first in duplicate_ids([(f.folder, f.statement_id) for f in facts if f.statement_id is not None]):
+        meta = by_folder[name].meta
+        problems.append(meta.problem(("id",), f"duplicate statement id {meta.data['id']!r} (also in {by_folder[first].meta.path})"))
+    context = Context()
+    names = statement_names([(f.folder, f.meta.data) for f in corpus.statements]) | set(corpus.unread)
+    problems += check_context_across(corpus, shared, validators, claim_index([r.checked for r in results if r.checked], names),
+                                     context)
     if problems:
         raise RecordError(problems)
+    assert corpus.sessions and corpus.actors and corpus.entities
     return CheckedCorpus(corpus.sessions.data, corpus.actors.data, corpus.entities.data,
-                         sorted(checked, key=lambda s: s.id), schemas, context=context)
+                         sorted((r.checked for r in results if r.checked), key=lambda s: s.id), validators.schemas,
+                         context=context)
 
 
-def _statement_names(folders: list[StatementFolder]) -> set[str]:
+def statement_names(folders: list[tuple[str, Any]]) -> set[str]:
     """Folder names and the ids their statement.yaml gives (a renamed folder is reported once, at its id)."""
-    ids = {f.meta.data.get("id") for f in folders if isinstance(f.meta.data, dict)}
-    return {f.folder for f in folders} | {i for i in ids if isinstance(i, str)}
+    ids = {meta.get("id") for _, meta in folders if isinstance(meta, dict)}
+    return {folder for folder, _ in folders} | {i for i in ids if isinstance(i, str)}
 
 
-def _has(problems: list[Problem], doc: Document) -> bool:
-    """Whether any problem is in a document's file."""
-    return any(p.file == doc.path for p in problems)
+def claim_index(statements: list[CheckedStatement], names: set[str]) -> ClaimIndex:
+    """What the reference rules need of the checked statements: each claim's quantities' qualifiers."""
+    return ClaimIndex({f"{s.id}-{c}": [q.record["qualifier"] for q in qs] for s in statements for c, qs in s.quantities.items()},
+                      {s.id for s in statements}, names)
 
 
-def _schema_problems(schemas: Schemas, kind: str, doc: Document) -> list[Problem]:
-    """The JSON Schema problems of one record file."""
-    return [doc.problem(where, message, key) for where, key, message in schemas.describe_errors(kind, doc.data)]
+def check_context_across(corpus: Corpus, shared: SharedRecords, validators: Validators, claims: ClaimIndex,
+                         context: Context) -> list[Problem]:
+    """Sources, session facts and references (context.py), once the statements are checked; fills in context."""
+    problems, found = check_context(validators.schemas, corpus.sessions if shared.sessions_ok else None,
+                                    corpus.sources, corpus.references, claims)
+    context.sources, context.references = found.sources, found.references
+    return problems
 
 
 def _index(doc: Document, problems: list[Problem]) -> dict[str, dict[str, Any]]:
@@ -271,36 +377,46 @@ def _find(doc: Document, text: str, words: str, occurrence: int | None, where: P
     return Span(found[n - 1], found[n - 1] + len(words)), []
 
 
-def _statement_claims(folder: StatementFolder, entities: dict[str, Any],
-                      check_entities: bool) -> tuple[CheckedStatement | None, list[Problem]]:
-    """Find every quote, quantity and mention; check ids, order, overlaps and coverage."""
+def _statement_claims(folder: StatementFolder, entities: dict[str, Any], check_entities: bool,
+                      bad: set[tuple[str, int]], complete: bool) -> tuple[CheckedStatement | None, list[Problem]]:
+    """Find every quote, quantity and mention; check ids, order, overlaps and coverage.
+
+    Claims and non-claims in `bad` (of the wrong shape) are set aside. Coverage and the numbers
+    rule are judged only when every quote was found: otherwise a quote that is not in the text
+    would also make its sentences "not accounted for" (one mistake, one message).
+    """
     drafts = draft_problems(folder)  # what `hrc-corpus new` left to decide (curate/drafts.py)
     folder = decided_only(folder) if drafts else folder  # the rules below judge what is decided
     doc, meta = folder.claims, folder.meta.data
     if folder.source.startswith(b"\xef\xbb\xbf"):  # else its first sentence would start with an invisible U+FEFF
         return None, [Problem(folder.source_path, 1, 1, "", "the source document starts with a byte-order mark (U+FEFF), "
                               "which is not part of its text: save it as UTF-8 without BOM (and record its new SHA-256)")]
-    try:
-        text = normalize(folder.source.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        return None, [Problem(folder.source_path, 0, 0, "", f"the source document is not UTF-8 ({exc.reason} at byte {exc.start})")]
+    source, found_source = decode(folder.source, folder.source_path, record=False)
+    if source is None:
+        return None, found_source
+    text = normalize(source)
     problems: list[Problem] = []
     checked = CheckedStatement(folder, meta, text, paragraphs(text), [], {}, {}, [])
     seen: dict[str, int] = {}
+    whole = not bad  # every quote found so far
     for i, claim in enumerate(doc.data["claims"]):
         where: Path_ = ("claims", i)
+        if ("claims", i) in bad:
+            continue
         if claim["id"] in seen:
-            problems.append(doc.problem(where + ("id",), f"duplicate claim id {claim['id']!r} (also claims[{seen[claim['id']]}])"))
+            first = doc.locate(("claims", seen[claim["id"]], "id"))[0]
+            problems.append(doc.problem(where + ("id",), f"duplicate claim id {claim['id']!r} (first at line {first})"))
         seen.setdefault(claim["id"], i)
         span, found = _find(doc, text, claim["quote"], claim.get("occurrence"), where + ("quote",))
         problems += found
         if span is None:
+            whole = False
             continue
         checked.claims.append(Located(span, claim, where))
         if "\n" in claim["quote"]:
             problems.append(doc.problem(where + ("quote",), "the quote crosses a paragraph boundary; a claim sits in one paragraph"))
         for kind, store, key in (("quantities", checked.quantities, "as"), ("entities", checked.mentions, "as")):
-            located = []
+            located: list[Located] = []
             for j, item in enumerate(claim.get(kind, [])):
                 item_span, found = _find(doc, text, item[key], item.get("occurrence"), where + (kind, j, key), within=span)
                 problems += found
@@ -320,13 +436,17 @@ def _statement_claims(folder: StatementFolder, entities: dict[str, Any],
                 if mention["id"] not in entities:
                     problems.append(doc.problem(where + ("entities", j, "id"), f"unknown entity {mention['id']!r} (expected an id from records/entities.yaml){did_you_mean(mention['id'], entities)}"))
     for i, item in enumerate(doc.data["non_claims"]):
+        if ("non_claims", i) in bad:
+            continue
         span, found = _find(doc, text, item["quote"], item.get("occurrence"), ("non_claims", i, "quote"), what="the non-claim")
         problems += found
         if span:
             checked.non_claims.append(Located(span, item, ("non_claims", i)))
+        else:
+            whole = False
     problems += _order_and_overlap(doc, checked)
-    problems += _coverage(doc, checked, complete=meta["curation"] == "complete")
-    if meta["curation"] == "complete" and not problems:  # a quantity that was not found would be reported twice
+    problems += _coverage(doc, checked, complete=complete and whole)
+    if complete and whole and not problems:  # a quantity that was not found would be reported twice
         problems += _numbers_recorded(doc, checked)
     problems += drafts
     return (None if problems else checked), problems
@@ -389,29 +509,4 @@ def _numbers_recorded(doc: Document, checked: CheckedStatement) -> list[Problem]
         else:
             para = checked.paragraph_of(number.start)
             problems.append(Problem(doc.path, 1, 1, "", f"the number {words!r} (paragraph {para.index}) is in no claim and no non-claim"))
-    return problems
-
-
-def _links(folders: list[StatementFolder], targets: list[StatementFolder], unchecked: set[str]) -> list[Problem]:
-    """Every link points to an existing claim, not to itself, at most once."""
-    # A claim's full id is its folder (= statement id, checked elsewhere) and its number; where
-    # statement.yaml is valid, its id counts too, so a misnamed folder is reported once, at its id.
-    # Links into a claims file that failed the schema are not judged: one mistake, one message.
-    known = {f"{t.folder}-{c['id']}" for t in targets for c in t.claims.data["claims"]}
-    known |= {f"{f.meta.data['id']}-{c['id']}" for f in folders for c in f.claims.data["claims"]}
-    problems = []
-    for folder in folders:
-        doc = folder.claims
-        for i, claim in enumerate(doc.data["claims"]):
-            own = f"{folder.meta.data['id']}-{claim['id']}"
-            linked: set[str] = set()
-            for j, link in enumerate(claim.get("links", [])):
-                where = ("claims", i, "links", j, "to")
-                if link["to"] == own:
-                    problems.append(doc.problem(where, "a claim cannot link to itself"))
-                elif link["to"] not in known and link["to"].rsplit("-", 1)[0] not in unchecked:
-                    problems.append(doc.problem(where, f"unknown claim {link['to']!r} (expected a claim id: <statement id>-c###){did_you_mean(link['to'], known)}"))
-                if link["to"] in linked:
-                    problems.append(doc.problem(where, f"links to {link['to']!r} twice; one link per pair"))
-                linked.add(link["to"])
     return problems

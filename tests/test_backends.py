@@ -1,38 +1,26 @@
-"""The fast paths answer exactly as the reference ones, or step aside: differential tests.
+"""The fast backends answer exactly as the reference ones, or step aside: differential tests of each backend.
 
-The reference is load.parse_yaml (PyYAML's events, our scalar rules) and jsonschema. The fast
-paths are fastyaml.load_fast (rapidyaml) and fastschema (jsonschema-rs). Inputs: the real
-records, a small generated corpus, hand-picked YAML edge cases, and seeded random mutations
-of all of these (most of which are broken YAML).
+The load step's reference YAML backend is load.parse_yaml (PyYAML's events, our scalar rules);
+its fast one is load.rapid (rapidyaml behind a screen). The check step's reference validator
+is jsonschema; its fast one jsonschema-rs (check.validate). Inputs: the real records, the
+generated corpus, hand-picked YAML edge cases, and seeded random mutations of all of these
+(most of which are broken YAML). tests/test_pipeline.py compares whole runs.
 """
 
 from __future__ import annotations
 
 import copy
 import random
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from hrc_corpus import fastschema, fastyaml
-from hrc_corpus.check import check_corpus
-from hrc_corpus.fastyaml import FastDocument, ScreenedDict, ScreenedList, load_fast
-from hrc_corpus.load import _YamlProblem, load_corpus, parse_yaml
-from hrc_corpus.problems import RecordError
+from hrc_corpus.check.validate import Validators
+from hrc_corpus.load import Document, YamlProblem, load_corpus, parse_yaml, rapid
 from hrc_corpus.schema import Schemas
 
 from .conftest import REPO
-
-sys.path.insert(0, str(REPO / "benchmarks"))
-from generate import generate  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A generated corpus of 200 claims (4 statements)."""
-    return generate(tmp_path_factory.mktemp("gen") / "repo", 200, seed=7)
 
 
 def _yaml_files(root: Path) -> list[Path]:
@@ -43,7 +31,7 @@ def _reference(text: str) -> tuple[str, Any]:
     """('ok', value) or ('error', message) from the reference loader."""
     try:
         return "ok", parse_yaml(text, "x.yaml").data
-    except _YamlProblem as exc:
+    except YamlProblem as exc:
         return "error", exc.message
 
 
@@ -61,7 +49,7 @@ def _same(a: Any, b: Any) -> bool:
 
 def _assert_agrees(text: str) -> bool:
     """The fast path gives the reference's value, or None; return whether it answered."""
-    fast = load_fast(text, "x.yaml")
+    fast = rapid.parse(text, "x.yaml")
     if fast is None:
         return False
     outcome, value = _reference(text)
@@ -133,8 +121,8 @@ def test_positions_come_from_the_reference_parser(generated: Path) -> None:
     """A fast document locates places exactly as the reference document does."""
     path = _yaml_files(generated)[-1]
     text = path.read_text(encoding="utf-8")
-    fast, reference = load_fast(text, "x.yaml"), parse_yaml(text, "x.yaml")
-    assert isinstance(fast, FastDocument)
+    fast, reference = rapid.parse(text, "x.yaml"), parse_yaml(text, "x.yaml")
+    assert fast is not None and fast.screened and not reference.screened
     places = list(reference.positions) + [p + ("nowhere",) for p in reference.key_positions]
     for place in places:
         assert fast.locate(place) == reference.locate(place)
@@ -164,21 +152,21 @@ def _vary(rng: random.Random, value: Any) -> Any:
 
 def test_jsonschema_rs_never_says_yes_when_jsonschema_says_no(generated: Path) -> None:
     """Over generated records and thousands of variations of them, a fast yes implies a jsonschema yes."""
-    schemas = Schemas(REPO / "schema")
+    validators = Validators(Schemas(REPO / "schema"), "fast")
     corpus = load_corpus(generated)
+    assert corpus.sessions and corpus.actors and corpus.entities and not corpus.problems
     docs = [("sessions", corpus.sessions.data), ("actors", corpus.actors.data), ("entities", corpus.entities.data)]
     for folder in corpus.statements:  # three claims a file keep jsonschema's side of this test quick
+        assert folder.meta.screened and folder.claims.screened
         claims = {key: value[:3] for key, value in folder.claims.data.items()}
-        docs += [("statement", folder.meta.data), ("claims", ScreenedDict(claims))]
-    assert all(isinstance(data, (ScreenedDict, ScreenedList)) for _, data in docs)
+        docs += [("statement", folder.meta.data), ("claims", claims)]
     rng = random.Random(55)
     vouched = refused = 0
     for _ in range(600):
         kind, data = rng.choice(docs)
         varied = _vary(rng, data)
-        varied = ScreenedDict(varied) if isinstance(varied, dict) else ScreenedList(varied)
-        fast_yes = schemas._fast.vouches(kind, varied)  # noqa: SLF001 - the fast path under test
-        reference_yes = not list(schemas.validator(kind).iter_errors(varied))
+        fast_yes = validators.fast_yes(kind, Document("x.yaml", varied, screened=True))
+        reference_yes = not list(validators.errors(kind, varied))
         assert not fast_yes or reference_yes, (kind, varied)
         vouched += fast_yes
         refused += not reference_yes
@@ -186,82 +174,28 @@ def test_jsonschema_rs_never_says_yes_when_jsonschema_says_no(generated: Path) -
 
 
 def test_jsonschema_rs_yes_needs_the_screen() -> None:
-    """Records that did not come through the fast YAML path are always judged by jsonschema."""
-    schemas = Schemas(REPO / "schema")
+    """Records that did not come through the fast YAML backend are always judged by jsonschema."""
+    fast = Validators(Schemas(REPO / "schema"), "fast")
     record = {"claims": [], "non_claims": []}
-    assert schemas._fast.vouches("claims", ScreenedDict(record))  # noqa: SLF001
-    assert not schemas._fast.vouches("claims", record)  # noqa: SLF001
-
-
-def _break(root: Path) -> None:
-    """Put several kinds of mistake into a generated corpus."""
-    folders = sorted((root / "records" / "statements").iterdir())
-    claims = folders[0] / "claims.yaml"
-    text = claims.read_text(encoding="utf-8")
-    text = text.replace("type: statistic", "type: statistc", 1).replace("checkworthy: cfs", "checkworthy: true", 1)
-    claims.write_text(text, encoding="utf-8")
-    meta = folders[1] / "statement.yaml"
-    meta.write_text(meta.read_text(encoding="utf-8").replace("language: en", "language: EN"), encoding="utf-8")
-    claims = folders[2] / "claims.yaml"
-    claims.write_text(claims.read_text(encoding="utf-8").replace("    quote: ", "    quote: Not in the text. ", 1), encoding="utf-8")
-    entities = root / "records" / "entities.yaml"
-    entities.write_text(entities.read_text(encoding="utf-8").replace("kind: ", "kind: ~ # ", 1), encoding="utf-8")
-
-
-def _problems(root: Path) -> list[str]:
-    try:
-        check_corpus(load_corpus(root), Schemas(root / "schema"))
-    except RecordError as exc:
-        return [str(p) for p in exc.problems]
-    return []
-
-
-def test_problems_are_the_reference_ones(generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A broken corpus gets the same messages, lines and columns with the fast paths as without them."""
-    import shutil
-
-    root = tmp_path / "broken"
-    shutil.copytree(generated, root)
-    _break(root)
-    fast = _problems(root)
-    monkeypatch.setattr(fastyaml, "ryml", None)
-    monkeypatch.setattr(fastschema.FastValidators, "vouches", lambda self, kind, instance: False)
-    reference = _problems(root)
-    assert fast == reference
-    assert len(reference) >= 4
+    assert fast.fast_yes("claims", Document("x.yaml", record, screened=True))
+    assert not fast.fast_yes("claims", Document("x.yaml", record))
+    assert not Validators(Schemas(REPO / "schema"), "reference").fast_yes("claims", Document("x.yaml", record, screened=True))
 
 
 def test_coverage_counts_as_the_quadratic_rule(generated: Path) -> None:
-    """The bisection in check._coverage counts the sentences the any()-over-all-spans rule counted."""
+    """The bisection in the coverage rule counts the sentences the any()-over-all-spans rule counted."""
+    from hrc_corpus.check import check_shared, check_statement
     from hrc_corpus.text import sentences
 
-    corpus = check_corpus(load_corpus(generated), Schemas(REPO / "schema"))
-    for statement in corpus.statements:
-        spans = [x.span for x in statement.claims + statement.non_claims[::2]]  # drop some: uncovered sentences too
-        expected = sum(any(s.start < t.end and t.start < s.end for s in spans) for t in sentences(statement.text))
-        statement.non_claims = statement.non_claims[::2]
-        statement.sentences_covered = 0
-        from hrc_corpus.check import _coverage
-
-        _coverage(statement.folder.claims, statement, complete=False)
-        assert statement.sentences_covered == expected
-
-
-def test_parse_cache_gives_the_same_documents(generated: Path, tmp_path: Path) -> None:
-    """Files parsed once are taken from .hrc-build/parsed.marshal next time, with the same values and positions."""
-    from hrc_corpus.parsecache import CACHE_FILE, parse_cache
-
-    with parse_cache(tmp_path) as cold:
-        first = load_corpus(generated)
-    assert cold.misses and not cold.hits and (tmp_path / CACHE_FILE).is_file()
-    with parse_cache(tmp_path) as warm:
-        second = load_corpus(generated)
-    assert warm.hits and not warm.misses
-    for a, b in zip([first.sessions, first.actors, first.entities] + [s.claims for s in first.statements],
-                    [second.sessions, second.actors, second.entities] + [s.claims for s in second.statements]):
-        assert _same(a.data, b.data) and type(a.data) is type(b.data)
-        assert a.locate(("claims", 0, "quote")) == b.locate(("claims", 0, "quote"))
-    (tmp_path / CACHE_FILE).write_bytes(b"\x00garbage")
-    with parse_cache(tmp_path) as broken:
-        load_corpus(generated)
-    assert broken.misses and not broken.hits
+    validators = Validators(Schemas(REPO / "schema"), "reference")
+    corpus = load_corpus(generated, "reference")
+    shared, problems = check_shared(corpus, validators)
+    assert not problems
+    for folder in corpus.statements:
+        folder.meta.data["curation"] = "in_progress"  # uncovered sentences are counted, not refused
+        folder.claims.data["non_claims"] = folder.claims.data["non_claims"][::2]  # so that some are uncovered
+        result = check_statement(folder, shared, validators)
+        assert result.checked is not None, result.problems
+        spans = [x.span for x in result.checked.claims + result.checked.non_claims]
+        expected = sum(any(s.start < t.end and t.start < s.end for s in spans) for t in sentences(result.checked.text))
+        assert result.checked.sentences_covered == expected < result.checked.sentences_total

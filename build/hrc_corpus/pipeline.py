@@ -1,0 +1,438 @@
+"""The pipeline: load → check → tables (→ write, in cli.py), with one switch for how it runs.
+
+Options choose the backends (the YAML backend of load, the validator of check), the number
+of worker processes and whether the cache is used. Every combination runs the same rules
+(check.check_statement, tables.statement_rows, csvfile.csv_rows) and gives the same answer;
+the differential tests prove it against STRICT:
+
+- STRICT (`hrc-corpus --strict`): the reference backends, one process, no cache, the whole
+  corpus at once (load.load_corpus, check.check_corpus, tables.build_tables, write.csv_bytes).
+  It is the oracle.
+- any other Options: the same steps one statement at a time, spread over worker processes,
+  each statement's result (its problems, or its rows already written as CSV lines) kept in
+  the cache under the hash of its files, the shared records, the schemas and the code; what
+  spans statements (links, duplicate ids, the null-reason table) is done afterwards. A
+  rebuild after editing one statement redoes that statement only.
+
+A problem anywhere is reported (every problem, in one run) by raising RecordError.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import stat
+import time
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator
+
+from .cache import FOLDER, Cache, fingerprint
+from .check import CheckedCorpus, LinkFacts, SharedRecords, check_context_across, check_corpus, check_links, check_shared, check_statement, duplicate_ids
+from .check.validate import Validators
+from .context import ClaimIndex, Context
+from .csvfile import csv_rows
+from .files import OPTIONAL_FILES, SHARED_FILES, STATEMENT_FILES, STATEMENTS, WORK, atomic_write, read_bytes, statement_folders
+from .load import BACKENDS, Corpus, load_corpus, load_optional_yaml, load_statement, read_document
+from .problems import Problem, RecordError
+from .schema import Schemas
+from .tableschema import Table, tables
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+
+@dataclass(frozen=True)
+class Options:
+    """How the pipeline runs; the answer is the same for every choice."""
+
+    backend: str = "fast"  # "fast" or "reference": the YAML backend of load and the validator of check
+    workers: int = 0  # worker processes; 0: one per core
+    cache: bool = True  # read and write results in .hrc-build/cache/
+    pool_from: int = 64  # statements to check before worker processes are worth starting
+
+    def __post_init__(self) -> None:
+        if self.backend not in BACKENDS:
+            raise ValueError(f"unknown backend {self.backend!r} (expected one of {BACKENDS})")
+
+    @property
+    def strict(self) -> bool:
+        """Whether these are the oracle's options: reference backends, one process, no cache."""
+        return self.backend == "reference" and self.workers == 1 and not self.cache
+
+
+STRICT = Options(backend="reference", workers=1, cache=False)
+
+
+@dataclass
+class Coverage:
+    """One statement's counts, for the summary a command prints."""
+
+    statement_id: str
+    claims: int
+    non_claims: int
+    covered: int
+    sentences: int
+    curation: str
+
+    def line(self) -> str:
+        """The summary line: claims, non-claims and sentence coverage."""
+        pct = 100 * self.covered / self.sentences if self.sentences else 100.0
+        return (f"  {self.statement_id}: {self.claims} claims, {self.non_claims} non-claims, "
+                f"{self.covered}/{self.sentences} sentences accounted for ({pct:.0f}%), {self.curation}")
+
+
+@dataclass
+class Result:
+    """A clean corpus: its tables and CSV files (when tabulated) and its summary."""
+
+    schema_tables: list[Table]
+    arrow: dict[str, pa.Table]
+    csv: dict[str, bytes]
+    coverage: list[Coverage]
+    cached: int = 0  # statements whose result came from the cache
+    statements: int = field(init=False)
+    claims: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.statements = len(self.coverage)
+        self.claims = sum(c.claims for c in self.coverage)
+
+
+def run(root: Path, options: Options = Options(), tabulate: bool = True) -> Result:
+    """Load, check and (with tabulate) make the tables of the records under root; raise RecordError."""
+    with paused_gc():
+        if options.strict:
+            return _run_strict(root, tabulate)
+        return _Run(root, options).result(tabulate)
+
+
+def check_records(root: Path, backend: str = "reference") -> CheckedCorpus:
+    """The whole corpus loaded and checked in this process (for release.py, which needs the checked records)."""
+    with paused_gc():
+        return check_corpus(load_corpus(root, backend), Validators(Schemas(root / "schema"), backend))
+
+
+def _run_strict(root: Path, tabulate: bool) -> Result:
+    """The oracle: whole corpus, reference backends, one process, no cache."""
+    corpus = check_records(root, "reference")
+    coverage = [Coverage(s.id, len(s.claims), len(s.non_claims), s.sentences_covered, s.sentences_total, s.meta["curation"])
+                for s in corpus.statements]
+    schema_tables = tables(corpus.schemas)
+    if not tabulate:
+        return Result(schema_tables, {}, {}, coverage)
+    from .tables import build_tables
+    from .write import csv_bytes
+
+    arrow = build_tables(corpus)
+    return Result(schema_tables, arrow, {t.name: csv_bytes(arrow[t.name]) for t in schema_tables}, coverage)
+
+
+# What forked workers inherit (set by _Run before the pool starts).
+_state: dict[str, Any] = {}
+
+
+class _Run:
+    """One run of the per-statement pipeline."""
+
+    def __init__(self, root: Path, options: Options):
+        self.root, self.options = root, options
+        self.schemas = Schemas(root / "schema")
+        self.validators = Validators(self.schemas, options.backend)
+        self.problems: list[Problem] = []
+        shared_docs, shared_bytes = [], []
+        for rel in SHARED_FILES:
+            data, found = read_bytes(root, rel)
+            doc = None
+            if data is not None:
+                doc, found = read_document(data, rel, options.backend)
+            self.problems += found
+            shared_docs.append(doc)
+            shared_bytes.append(b"-" if data is None else b"+" + data)
+        optional = []
+        for rel in OPTIONAL_FILES:
+            doc, found = load_optional_yaml(root, rel, options.backend)
+            self.problems += found
+            optional.append(doc)
+        self.corpus = Corpus(shared_docs[0], shared_docs[1], shared_docs[2], [], optional[0], optional[1])
+        self.context = Context()
+        self.shared, found = check_shared(self.corpus, self.validators)
+        self.problems += found
+        self.cache = Cache.open(root / WORK, fingerprint(root, options.backend)) if options.cache else None
+        self.shared_key = b"".join(len(b).to_bytes(8, "little") + b for b in shared_bytes)
+
+    def result(self, tabulate: bool) -> Result:
+        """Every statement's result (from the cache, or computed), the rules across statements, the tables."""
+        listing = statement_folders(self.root)
+        names = listing.names
+        self.problems += listing.problems
+        blobs: dict[str, tuple[bytes | None, ...]] = {}
+        keys: dict[str, str] = {}
+        for name in names:
+            read = [read_bytes(self.root, f"{STATEMENTS}/{name}/{file}") for file in STATEMENT_FILES]
+            blobs[name] = tuple(data for data, _ in read)
+            self.problems += [p for _, found_here in read for p in found_here]
+            if self.cache is not None:
+                keys[name] = self.cache.key(self.shared_key, name.encode(), *(b"-" if b is None else b"+" + b for b in blobs[name]))
+        results: dict[str, dict[str, Any]] = {}
+        if self.cache is not None:
+            for name in names:
+                value = self.cache.get(keys[name])
+                if _sound(value):
+                    results[name] = value
+        cached = len(results)
+        todo = [name for name in names if name not in results]
+        for name, value in zip(todo, self._compute(todo, blobs)):
+            results[name] = value
+            if self.cache is not None:
+                self.cache.put(keys[name], value)
+        if self.cache is not None:
+            self.cache.prune()
+        ordered = [results[name] for name in names]
+        self._across(names, ordered, blobs, listing.refused)
+        names_seen = set(names) | set(listing.refused) | {r["meta_id"] for r in ordered if r.get("meta_id")}
+        claims = ClaimIndex({f"{r['coverage'][0]}-{c}": q for r in ordered if r["coverage"] for c, q in r["qualifiers"]},
+                            {r["coverage"][0] for r in ordered if r["coverage"]}, names_seen)
+        self.problems += check_context_across(self.corpus, self.shared, self.validators, claims, self.context)
+        if self.problems:
+            raise RecordError(self.problems)
+        return self._tables(ordered, cached, tabulate)
+
+    def _compute(self, names: list[str], blobs: dict[str, tuple[bytes | None, ...]]) -> list[dict[str, Any]]:
+        """Results for statement folders, in order, in this process or on worker processes."""
+        _state.update(root=self.root, backend=self.options.backend, shared=self.shared, validators=self.validators,
+                      blobs=blobs, tables={t.name: t for t in tables(self.schemas)})  # Table Schemas: made once, not per statement
+        try:
+            workers = self.options.workers or os.cpu_count() or 1
+            if workers < 2 or len(names) < self.options.pool_from:  # a pool would cost more than it saves
+                return _chunk(names)
+            import multiprocessing
+
+            size = max(8, len(names) // (workers * 8))
+            chunks = [names[i : i + size] for i in range(0, len(names), size)]
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                return [r for part in pool.map(_chunk, chunks, chunksize=1) for r in part]
+        finally:
+            _state.clear()  # the files' bytes (90 MB at 100,000 claims) are no longer needed
+
+    def _across(self, names: list[str], results: list[dict[str, Any]], blobs: dict[str, tuple[bytes | None, ...]],
+                refused: list[str]) -> None:
+        """The statements' own problems, then the rules across statements: links and duplicate ids."""
+        for r in results:
+            self.problems += [Problem(*p) for p in r["problems"]]
+        facts = [LinkFacts(r["facts"]["folder"], r["facts"]["judged"], r["facts"]["statement_id"], r["facts"]["ids"],
+                           [(i, own, targets) for i, own, targets in r["facts"]["links"]]) for r in results]
+        found = check_links(facts + [LinkFacts(name, judged=False) for name in refused])
+        repeats = duplicate_ids([(f.folder, f.statement_id) for f in facts if f.statement_id is not None])
+        if not found and not repeats:
+            return
+        # Rare: locate the messages with the reference backend, which knows every line and column.
+        by_name = dict(zip(names, facts))
+        for name, where, message in found:
+            folder, _ = load_statement(self.root, name, "reference", blobs[name])
+            assert folder is not None
+            self.problems.append(folder.claims.problem(where, message))
+        for name, first in repeats:
+            folder, _ = load_statement(self.root, name, "reference", blobs[name])
+            assert folder is not None
+            other = f"{STATEMENTS}/{by_name[first].folder}/{STATEMENT_FILES[0]}"
+            self.problems.append(folder.meta.problem(("id",), f"duplicate statement id {folder.meta.data['id']!r} (also in {other})"))
+
+    def _tables(self, results: list[dict[str, Any]], cached: int, tabulate: bool) -> Result:
+        """The tables and CSV files of the whole corpus from its statements' rows (none for a check)."""
+        coverage = [Coverage(*r["coverage"]) for r in results]
+        if not tabulate:  # (the Table Schemas resolve $refs with `referencing`, which a check need not load)
+            return Result([], {}, {}, coverage, cached)
+        schema_tables = tables(self.schemas)
+        import pyarrow as pa
+
+        from .readback import read_csv_table
+        from .tables import PER_STATEMENT, arrow_schema, build_tables, link_order, null_reason_rows
+        from .write import csv_bytes
+
+        assert self.corpus.sessions and self.corpus.actors and self.corpus.entities
+        shared = CheckedCorpus(self.corpus.sessions.data, self.corpus.actors.data, self.corpus.entities.data, [], self.schemas,
+                               context=self.context)
+        arrow = build_tables(shared)  # the tables of the shared records; the statements' ones are made below
+        csv_files: dict[str, bytes] = {}
+        for table in schema_tables:
+            if table.name in PER_STATEMENT:
+                header = csv_rows([], [], header=[f.name for f in table.fields])
+                csv_files[table.name] = header + "".join(r["csv"][table.name] for r in results).encode("utf-8")
+                arrow[table.name] = read_csv_table(csv_files[table.name], table)
+        by_name = {t.name: t for t in schema_tables}
+        names = [f.name for f in by_name["claim_links"].fields]
+        links = sorted((dict(zip(names, row)) for r in results for row in r["links"]), key=link_order)
+        arrow["claim_links"] = pa.Table.from_pylist(links, schema=arrow_schema(by_name["claim_links"]))
+        reasons = null_reason_rows([(r["coverage"][0], r["null_reasons"]) for r in results], shared.sessions,
+                                   shared.actors, self.schemas)
+        arrow["null_reasons"] = pa.Table.from_pylist(reasons, schema=arrow_schema(by_name["null_reasons"]))
+        for table in schema_tables:
+            if table.name not in csv_files:
+                csv_files[table.name] = csv_bytes(arrow[table.name])
+        return Result(schema_tables, {t.name: arrow[t.name] for t in schema_tables}, csv_files, coverage, cached)
+
+
+def _chunk(names: list[str]) -> list[dict[str, Any]]:
+    """Results for a list of statement folders (in this process, or in a worker)."""
+    return [_statement_result(name) for name in names]
+
+
+def _statement_result(name: str) -> dict[str, Any]:
+    """One statement folder loaded, checked and, when it has no problem, rendered as CSV lines: plain JSON values."""
+    state = _state
+    shared: SharedRecords = state["shared"]
+    folder, problems = load_statement(state["root"], name, state["backend"], state["blobs"][name])
+    if folder is None:
+        facts = LinkFacts(name, judged=False)
+        return {"problems": [_plain(p) for p in problems], "facts": asdict(facts), "coverage": None}
+    checked = check_statement(folder, shared, state["validators"])
+    meta_id = folder.meta.data.get("id") if isinstance(folder.meta.data, dict) else None
+    result: dict[str, Any] = {"problems": [_plain(p) for p in problems + checked.problems], "facts": asdict(checked.facts),
+                              "coverage": None, "meta_id": meta_id if isinstance(meta_id, str) else None}
+    if checked.checked is None:
+        return result
+    from .tables import PER_STATEMENT, statement_rows
+
+    s = checked.checked
+    rows = statement_rows(s)
+    by_name = state["tables"]
+    csv = {}
+    for table in PER_STATEMENT:
+        fields = by_name[table].fields
+        csv[table] = csv_rows(([row[f.name] for f in fields] for row in rows[table]), [f.type for f in fields]).decode("utf-8")
+    link_fields = [f.name for f in by_name["claim_links"].fields]
+    result.update(csv=csv, links=[[row[f] for f in link_fields] for row in rows["claim_links"]],
+                  qualifiers=[[c, [q.record["qualifier"] for q in qs]] for c, qs in s.quantities.items()],
+                  null_reasons=s.meta.get("null_reasons", {}),
+                  coverage=[s.id, len(s.claims), len(s.non_claims), s.sentences_covered, s.sentences_total, s.meta["curation"]])
+    return result
+
+
+def _plain(problem: Problem) -> list[Any]:
+    """A problem as plain values (for the cache and for worker processes)."""
+    return [problem.file, problem.line, problem.column, problem.where, problem.message]
+
+
+def _sound(value: Any) -> bool:
+    """Whether a cached value has the shape _statement_result gives (else it is recomputed)."""
+    if not isinstance(value, dict) or not isinstance(value.get("problems"), list) or not isinstance(value.get("facts"), dict):
+        return False
+    facts = value["facts"]
+    if not (isinstance(facts.get("folder"), str) and isinstance(facts.get("judged"), bool)
+            and isinstance(facts.get("ids"), list) and isinstance(facts.get("links"), list)):
+        return False
+    if not all(isinstance(p, list) and len(p) == 5 for p in value["problems"]):
+        return False
+    if value.get("coverage") is None:
+        return bool(value["problems"]) or not facts["judged"]
+    return (isinstance(value.get("csv"), dict) and all(isinstance(v, str) for v in value["csv"].values())
+            and isinstance(value.get("qualifiers"), list)
+            and isinstance(value.get("links"), list) and isinstance(value.get("null_reasons"), dict)
+            and isinstance(value["coverage"], list) and len(value["coverage"]) == 6)
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while millions of small acyclic values are built.
+
+    Each pass scans every container alive; loading 100,000 claims triggered enough passes to
+    double the load time. Record values hold no cycles, so nothing is lost by waiting.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+# A build with nothing changed: the last build's inputs and outputs, by their identity on disk.
+STAMP = "last-build.json"  # in the cache folder
+_RACY = 2.0  # seconds: a file changed this close to the stamp may change again within one timestamp tick
+
+
+def _identity(path: Path) -> list[int] | None:
+    """What changes when a file is written or replaced: size, modification time, inode (None: not a regular file)."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ino] if stat.S_ISREG(info.st_mode) else None
+
+
+def _inputs(root: Path) -> list[str]:
+    """Every record file a build reads, as the one listing gives them."""
+    listing = statement_folders(root)
+    return (list(SHARED_FILES) + [f"{STATEMENTS}/{name}/{file}" for name in listing.names for file in STATEMENT_FILES]
+            + [f"{STATEMENTS}/{name}" for name in listing.refused])
+
+
+def _files_under(root: Path, targets: list[str]) -> list[str]:
+    """The files of the output targets (a file, or every file in a folder)."""
+    found = []
+    for target in targets:
+        path = root / target
+        if path.is_dir() and not path.is_symlink():
+            found += sorted(p.relative_to(root).as_posix() for p in path.rglob("*") if not p.is_dir())
+        else:
+            found.append(target)
+    return found
+
+
+def _build_state(root: Path, options: Options, targets: list[str]) -> dict[str, Any] | None:
+    """The identity of everything a build depends on and produces, or None if it cannot be known."""
+    cache = Cache.open(root / WORK, fingerprint(root, options.backend)) if options.cache else None
+    if cache is None:
+        return None
+    taken = time.time()
+    inputs = {rel: _identity(root / rel) for rel in _inputs(root)}
+    outputs = {rel: _identity(root / rel) for rel in _files_under(root, targets)}
+    return {"fingerprint": cache.fingerprint.hex(), "inputs": inputs, "outputs": outputs, "taken": taken}
+
+
+def up_to_date(root: Path, options: Options, targets: list[str]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The last build's summary if nothing it read or wrote has changed since (else None), and the state now."""
+    state = _build_state(root, options, targets)
+    if state is None:
+        return None, None
+    try:
+        last = json.loads((root / WORK / FOLDER / STAMP).read_bytes())
+        if any(last[key] != state[key] for key in ("fingerprint", "inputs", "outputs")):
+            return None, state
+        summary: dict[str, Any] = last["summary"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None, state
+    return summary, state
+
+
+def remember_build(root: Path, options: Options, targets: list[str], before: dict[str, Any] | None,
+                   summary: dict[str, Any]) -> None:
+    """Record what a build read (as it was when the build started) and wrote, so that the next build can tell
+    nothing changed; not when an input changed during the build, or so shortly before it that a later change
+    could keep the same size, time and inode."""
+    after = _build_state(root, options, targets)
+    stamp = root / WORK / FOLDER / STAMP
+    try:
+        if before is None or after is None or after["inputs"] != before["inputs"]:
+            stamp.unlink(missing_ok=True)
+            return
+        identities = [i for i in before["inputs"].values()]
+        newest = max((i[1] for i in identities if i), default=0)
+        if any(i is None for i in identities) or before["taken"] - newest / 1e9 < _RACY:
+            stamp.unlink(missing_ok=True)
+            return
+        atomic_write(stamp, json.dumps({**after, "summary": summary}).encode(), durable=False)
+    except OSError:  # a read-only checkout still builds; it only does not remember
+        pass
+
+
+def forget_build(root: Path) -> None:
+    """Forget the last build (before outputs are replaced, so that a build stopped half way is never 'up to date')."""
+    try:
+        (root / WORK / FOLDER / STAMP).unlink(missing_ok=True)
+    except OSError:
+        pass
