@@ -4,9 +4,22 @@ from __future__ import annotations
 
 import pytest
 
-from hrc_corpus.agreement import (ClaimCode, IdReading, cohen_kappa, compare_by_id, disagreements_markdown, jaccard,
-                                  link_agreement, match, multilabel_agreement, periods_compatible, read_id_reading,
-                                  read_package, same_group_pairs, short_id)
+from hrc_corpus.agreement import (
+    ClaimCode,
+    IdReading,
+    cohen_kappa,
+    compare_by_id,
+    disagreements_markdown,
+    jaccard,
+    link_agreement,
+    match,
+    multilabel_agreement,
+    periods_compatible,
+    read_id_reading,
+    read_package,
+    same_group_pairs,
+    short_id,
+)
 from hrc_corpus.text import Span
 
 from .conftest import REPO, run_cli
