@@ -9,7 +9,7 @@ import pytest
 from ruamel.yaml.comments import CommentedMap
 
 from hrc_corpus.curate.yamlstyle import Layout, canonical, dump, styled
-from hrc_corpus.load import parse_yaml
+from hrc_corpus.load import BACKENDS, parse_yaml, read_document
 from hrc_corpus.schema import Schemas
 
 from .conftest import REPO, hrc
@@ -112,3 +112,16 @@ def test_a_file_yaml_cannot_read_is_refused_and_nothing_written(repo_copy: Path)
     code, err = hrc(repo_copy, "fmt")
     assert code == 1 and f"{CLAIMS}:0:0: cannot be read as YAML" in err and "nothing was written" in err
     assert sessions.read_bytes() == before  # the other file's fix waits until every file can be formatted
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_windows_bytes_are_read_as_yaml_reads_them(backend: str) -> None:
+    """A record file with a BOM and CRLF line ends has the values and positions of its LF original; a lone CR is refused."""
+    lf = (REPO / CLAIMS).read_bytes()
+    plain, problems = read_document(lf, CLAIMS, backend)
+    windows, windows_problems = read_document(b"\xef\xbb\xbf" + lf.replace(b"\n", b"\r\n"), CLAIMS, backend)
+    assert plain is not None and windows is not None and not problems and not windows_problems
+    assert windows.data == plain.data
+    assert windows.positions == plain.positions and windows.key_positions == plain.key_positions
+    lone, refused = read_document(lf.replace(b"\n", b"\r", 1), CLAIMS, backend)
+    assert lone is None and "CR (Windows or old Mac) line ends" in refused[0].message

@@ -126,8 +126,13 @@ def cmd_agreement(root: Path, check_only: bool) -> int:
     published = agreement.read_published(root, texts)
     main_report = agreement.compare(first, second)
     versus = {"first reading": agreement.compare(first, published), "second reading": agreement.compare(second, published)}
-    outputs = {folder / "agreement.json": agreement.report_json({"first_vs_second": main_report, "versus_published": versus}),
-               folder / "AGREEMENT.md": agreement.report_markdown(main_report, versus)}
+    third = agreement.read_id_reading(folder / "third-reading" / "THIRD-READING.yaml")
+    package = agreement.read_package(root / "data")
+    third_report = agreement.compare_by_id(third, package)
+    outputs = {folder / "agreement.json": agreement.report_json({"first_vs_second": main_report, "versus_published": versus,
+                                                                 "third_vs_published": third_report}),
+               folder / "AGREEMENT.md": agreement.report_markdown(main_report, versus) + agreement.third_reading_markdown(third_report),
+               folder / "third-reading" / "DISAGREEMENTS.md": agreement.disagreements_markdown(third, package)}
     if check_only:
         stale = [str(p.relative_to(root)) for p, text in outputs.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
         return _report_stale([f"{p}: differs from what the readings produce" for p in stale],
@@ -213,7 +218,7 @@ def parser() -> argparse.ArgumentParser:
                    help=f"also validate the CSV package with frictionless (default: only up to {FRICTIONLESS_UP_TO:,} claims)")
     b.add_argument("--allow-drop", action="store_true",
                    help="write even if the build drops a statement, or empties a table, that the last build had")
-    a = sub.add_parser("agreement", help="inter-coder agreement of the two readings under reliability/")
+    a = sub.add_parser("agreement", help="inter-coder agreement of the readings under reliability/")
     a.add_argument("--check", action="store_true", help="write nothing; exit 1 if the committed report is stale")
     d = sub.add_parser("docs", help="write docs/data-dictionary.md from schema/")
     d.add_argument("--check", action="store_true", help="write nothing; exit 1 if docs/data-dictionary.md is stale")

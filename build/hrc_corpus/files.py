@@ -1,9 +1,10 @@
 """The repository's files as the pipeline reads and writes them: one gate, one listing, one atomic write.
 
 Every file the pipeline reads goes through read_bytes (inside the repository, no links out, not
-too large) and, when it is text, through decode (UTF-8; for record files also no byte-order
-mark and no line ends other than LF). The statement folders are listed by statement_folders
-only, and every file the pipeline writes is written by atomic_write.
+too large) and, when it is text, through decode (UTF-8; for record files also a byte-order mark
+dropped and CRLF read as LF, as YAML reads them, and no other line end than LF). The statement
+folders are listed by statement_folders only, and every file the pipeline writes is written by
+atomic_write.
 """
 
 from __future__ import annotations
@@ -80,9 +81,11 @@ def _crosses_link(root: Path, rel: str) -> bool:
 
 
 def decode(data: bytes, rel: str, record: bool = True) -> tuple[str | None, list[Problem]]:
-    """The one decoding gate: bytes as UTF-8 text; a record file (YAML) also without BOM and with LF line ends only."""
+    """The one decoding gate: bytes as UTF-8 text; a record file (YAML) read as YAML reads what a Windows
+    editor writes (a byte-order mark dropped, CRLF line ends read as LF), with every other CR and the line
+    ends only YAML 1.1 has refused. `hrc-corpus fmt` writes such a file back with LF and without the mark."""
     if record and data.startswith(b"\xef\xbb\xbf"):
-        return None, [Problem(rel, 1, 1, "", "the file starts with a byte-order mark; save it as UTF-8 without BOM")]
+        data = data[3:]  # YAML ignores a byte-order mark at the start of a stream
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -90,6 +93,7 @@ def decode(data: bytes, rel: str, record: bool = True) -> tuple[str | None, list
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         return None, [Problem(rel, line, column, "", f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8")]
     if record:
+        text = text.replace("\r\n", "\n")  # YAML reads CRLF as one line break; lines and columns stay the same
         for char, name in LINE_ENDS.items():
             if char in text:
                 at = text.index(char)

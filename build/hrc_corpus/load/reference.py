@@ -13,8 +13,8 @@ pure-Python one) and turned into plain JSON values, so that nothing is silently 
 - numbers are finite, and whole numbers at most MAX_INT in size (what float64 and JSON keep exactly);
 - values are nested at most MAX_DEPTH levels.
 
-(The bytes reach this parser through files.decode, which refuses what is not UTF-8, a
-byte-order mark and every line end but LF.)
+(The bytes reach this parser through files.decode, which refuses what is not UTF-8 and every
+line end but LF, after dropping a byte-order mark and reading CRLF as LF, as YAML does.)
 """
 
 from __future__ import annotations
