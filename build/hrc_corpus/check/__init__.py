@@ -144,10 +144,13 @@ def check_statement(folder: StatementFolder, shared: SharedRecords, validators: 
     meta_ok = not meta_found
     # A schema problem inside one claim (or non-claim) sets that one aside; the others are still checked.
     bad: set[tuple[str, int]] = set()
+    no_links: set[int] = set()  # claims whose id or links are not of the right shape (their links are not judged)
     whole_file = False
     for problem_where, _ in claims_located:
         if len(problem_where) >= 2 and problem_where[0] in ("claims", "non_claims") and isinstance(problem_where[1], int):
             bad.add((str(problem_where[0]), problem_where[1]))
+            if problem_where[0] == "claims" and (len(problem_where) == 2 or problem_where[2] in ("id", "links")):
+                no_links.add(problem_where[1])
         else:
             whole_file = True
     statement_id = folder.meta.data["id"] if meta_ok else folder.folder
@@ -161,7 +164,7 @@ def check_statement(folder: StatementFolder, shared: SharedRecords, validators: 
         local = claim.get("id") if isinstance(claim, dict) else None
         if isinstance(local, str):
             facts.ids += sorted({f"{folder.folder}-{local}", f"{statement_id}-{local}"})
-        if ("claims", i) not in bad and meta_ok:
+        if i not in no_links and meta_ok:  # a claim with another mistake still has its links judged in this run
             facts.links.append((i, f"{statement_id}-{local}", [link["to"] for link in claim.get("links", [])]))
     complete = meta_ok and folder.meta.data["curation"] == "complete"
     checked, found = _statement_claims(folder, shared.entities, shared.check_entities, bad, complete)
