@@ -4,4 +4,4 @@ The pipeline, one module a step: load (YAML records, strictly) → check (schema
 cross-record rules) → tables (rows in schema order) → write (CSV and Parquet data packages).
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
