@@ -4,15 +4,19 @@ Every file the pipeline reads goes through read_bytes (inside the repository, no
 too large) and, when it is text, through decode (UTF-8; for record files also a byte-order mark
 dropped and CRLF read as LF, as YAML reads them, and no other line end than LF). The statement
 folders are listed by statement_folders only, and every file the pipeline writes is written by
-atomic_write.
+atomic_write; a folder the build replaces whole (the site, a release) is filled by fresh_folder.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import stat
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from .problems import Problem
 
@@ -171,3 +175,22 @@ def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def fresh_folder(target: Path) -> Iterator[Path]:
+    """A new folder beside target to fill; on success it replaces target whole, on failure it is removed."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        yield fresh
+        for folder in sorted({p for p in fresh.rglob("*") if p.is_dir()} | {fresh}):
+            os.chmod(folder, 0o755)
+        old = target.with_name(f".{target.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        if target.exists():
+            os.replace(target, old)
+        os.replace(fresh, target)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)

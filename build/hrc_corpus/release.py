@@ -43,6 +43,7 @@ from packaging.version import InvalidVersion, Version
 
 from . import docs, formats, notes, site, write
 from .check import CheckedCorpus
+from .files import fresh_folder
 from .formats import card as dataset_card
 from .schema import Schemas
 from .tables import build_tables
@@ -362,15 +363,7 @@ def _write_record(root: Path, record: Mapping[str, Any], section: str) -> None:
 
 def _replace_folder(target: Path, files: Mapping[str, bytes]) -> None:
     """Make target a folder holding exactly files: written beside it, then swapped in."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
-    for name, data in files.items():
-        (fresh / name).write_bytes(data)
-        os.chmod(fresh / name, 0o644)
-    os.chmod(fresh, 0o755)
-    old = target.with_name(f".{target.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        os.replace(target, old)
-    os.replace(fresh, target)
-    shutil.rmtree(old, ignore_errors=True)
+    with fresh_folder(target) as fresh:
+        for name, data in files.items():
+            (fresh / name).write_bytes(data)
+            os.chmod(fresh / name, 0o644)

@@ -14,7 +14,6 @@ from file:// and any static host, and its bytes depend only on its inputs.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import html
 import json
@@ -22,11 +21,9 @@ import math
 import multiprocessing
 import os
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Iterable, Mapping
 from urllib.parse import quote as urlquote
 
 import jinja2
@@ -35,6 +32,7 @@ import yaml
 from markupsafe import Markup, escape
 
 from .dataset import DESCRIPTOR, load
+from .files import fresh_folder
 
 ASSETS = Path(__file__).with_name("site_assets")
 PAGE_ROWS = 1000  # rows per page of the claims index (keeps every page well under 2 MB)
@@ -725,22 +723,3 @@ def build_site(package: Path, out: Path, docs: Path, workers: int | None = None)
                 _write_files(folder, files)
                 names += files
     return sorted(names)
-
-
-@contextlib.contextmanager
-def fresh_folder(target: Path) -> Iterator[Path]:
-    """A new folder beside target to fill; on success it replaces target whole, on failure it is removed."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
-    try:
-        yield fresh
-        for folder in sorted({p for p in fresh.rglob("*") if p.is_dir()} | {fresh}):
-            os.chmod(folder, 0o755)
-        old = target.with_name(f".{target.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        if target.exists():
-            os.replace(target, old)
-        os.replace(fresh, target)
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
-        shutil.rmtree(fresh, ignore_errors=True)
