@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 from contextlib import contextmanager, suppress
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
@@ -74,36 +75,53 @@ def parquet_bytes(table: pa.Table) -> bytes:
     import pyarrow.parquet as pq
 
     sink = pa.BufferOutputStream()
-    table = table.replace_schema_metadata(_pandas_metadata(table.schema))
+    table = table.replace_schema_metadata(pandas_metadata(table.schema))
     pq.write_table(table, sink, compression="zstd", version="2.6", use_dictionary=True, write_statistics=True)
     return sink.getvalue().to_pybytes()
 
 
-def _pandas_metadata(schema: pa.Schema) -> dict[bytes, bytes]:
+# What pandas' metadata says of each Arrow type the tables use: (pandas_type, numpy_type). Integers are nullable Int64.
+_PANDAS_TYPES = {"string": ("unicode", "str"), "int64": ("int64", "Int64"), "double": ("float64", "float64"),
+                 "bool": ("bool", "bool"), "date32[day]": ("date", "object")}
+
+
+def pandas_metadata(schema: pa.Schema) -> dict[bytes, bytes]:
     """pandas metadata declaring integer columns as nullable Int64.
 
-    pandas and fastparquet (which frictionless uses to read Parquet) then read a null
-    integer as <NA> instead of turning the column into floats with NaN.
+    pandas and fastparquet (which frictionless uses to read Parquet) then read a null integer
+    as <NA> instead of turning the column into floats with NaN. It is what pyarrow writes for
+    the table pandas would give (tests/test_packages.py compares the two for every table),
+    written here because importing pandas took a quarter of a one-edit rebuild.
     """
-    import pandas as pd
     import pyarrow as pa
 
-    empty = schema.empty_table().to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
-    return dict(pa.Table.from_pandas(empty, schema=schema, preserve_index=False).schema.metadata or {})
+    columns = [{"name": f.name, "field_name": f.name, "pandas_type": _PANDAS_TYPES[str(f.type)][0],
+                "numpy_type": _PANDAS_TYPES[str(f.type)][1], "metadata": None} for f in schema]
+    doc = {"index_columns": [], "column_indexes": [], "columns": columns, "attributes": {},
+           "creator": {"library": "pyarrow", "version": pa.__version__}, "pandas_version": metadata.version("pandas")}
+    return {b"pandas": json.dumps(doc).encode("utf-8")}
 
 
-def descriptor(schema_tables: list[Table], files: dict[str, bytes], fmt: str, prefix: str) -> dict[str, Any]:
-    """A Frictionless data package descriptor for one format, with each file's size and hash."""
+def descriptor(schema_tables: list[Table], files: dict[str, bytes], fmt: str, prefix: str,
+               kept: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """A Frictionless data package descriptor for one format, with each file's size and hash.
+
+    A table in `kept` was not made again (its files are the last build's): its CSV's size and
+    SHA-256 are the ones that build recorded (outputs.py).
+    """
     resources = []
     for table in schema_tables:
         path = f"{prefix}{table.name}.{fmt}"
-        data = files[table.name]
         resource: dict[str, Any] = {"name": table.name, "title": table.title, "description": table.description,
                                     "profile": "tabular-data-resource", "path": path, "format": fmt}
         if fmt == "csv":
+            if kept and table.name in kept:
+                size, digest = kept[table.name]["bytes"], kept[table.name]["sha256"]
+            else:
+                size, digest = len(files[table.name]), hashlib.sha256(files[table.name]).hexdigest()
             # Size and hash let a reader detect a torn or edited file; frictionless checks them.
-            resource |= {"mediatype": "text/csv", "encoding": "utf-8", "bytes": len(data),
-                         "hash": f"sha256:{hashlib.sha256(data).hexdigest()}", "dialect": CSV_DIALECT}
+            resource |= {"mediatype": "text/csv", "encoding": "utf-8", "bytes": size,
+                         "hash": f"sha256:{digest}", "dialect": CSV_DIALECT}
         else:
             # frictionless cannot measure Parquet files (it reports their size as None); SHA256SUMS covers them.
             resource |= {"mediatype": "application/vnd.apache.parquet"}
@@ -118,17 +136,22 @@ def json_bytes(doc: dict[str, Any]) -> bytes:
 
 
 def stage(staging: Path, schema_tables: list[Table], arrow: dict[str, pa.Table],
-          csv_files: dict[str, bytes] | None = None) -> None:
-    """Write both packages into an empty staging folder (the CSV files given, or made from the tables)."""
+          csv_files: dict[str, bytes] | None = None, kept: dict[str, dict[str, Any]] | None = None) -> None:
+    """Write both packages into an empty staging folder (the CSV files given, or made from the tables).
+
+    Tables in `kept` (outputs.py) are not staged: their files stay as the last build wrote them;
+    both descriptors still describe every table.
+    """
     (staging / "data").mkdir(parents=True)
     (staging / "parquet").mkdir()
-    csv_files = csv_files or {t.name: csv_bytes(arrow[t.name]) for t in schema_tables}
-    parquet_files = {t.name: parquet_bytes(arrow[t.name]) for t in schema_tables}
+    made = [t for t in schema_tables if not (kept and t.name in kept)]
+    csv_files = csv_files or {t.name: csv_bytes(arrow[t.name]) for t in made}
+    parquet_files = {t.name: parquet_bytes(arrow[t.name]) for t in made}
     for name, data in csv_files.items():
         _write(staging / "data" / f"{name}.csv", data)
     for name, data in parquet_files.items():
         _write(staging / "parquet" / f"{name}.parquet", data)
-    _write(staging / "datapackage.json", json_bytes(descriptor(schema_tables, csv_files, "csv", "data/")))
+    _write(staging / "datapackage.json", json_bytes(descriptor(schema_tables, csv_files, "csv", "data/", kept)))
     _write(staging / "parquet" / "datapackage.json", json_bytes(descriptor(schema_tables, parquet_files, "parquet", "")))
 
 
@@ -165,7 +188,7 @@ def verify_staged(staging: Path, arrow: dict[str, pa.Table], frictionless: bool 
         if not back.equals(arrow[table_schema.name]):
             errors.append(f"{table_schema.name}.csv does not read back equal to the table it was written from")
     for name, table in arrow.items():
-        back = pq.read_table(staging / "parquet" / f"{name}.parquet")
+        back = pq.ParquetFile(staging / "parquet" / f"{name}.parquet").read()  # (read_table would import pandas)
         if not back.equals(table):
             errors.append(f"{name}.parquet does not read back equal to the table it was written from")
     return errors
@@ -264,6 +287,8 @@ def _refuse_links(root: Path, folder: Path) -> None:
     except OSError as exc:
         raise WriteError(plain(exc, root, "read")) from None
     for entry in entries:
+        if entry.is_file(follow_symlinks=False):  # (most entries: the cache's; named only when refused)
+            continue
         rel = printable(Path(entry.path).relative_to(root).as_posix())
         if entry.is_symlink():
             raise WriteError(f"{rel} is a symbolic link inside the build's working folder, which the build never makes: "
