@@ -23,13 +23,19 @@ def module_name(path: Path) -> str:
 MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 
 
-def imported(path: Path) -> list[tuple[str, list[str], int]]:
-    """(module, names taken from it, line) for every import in a file, relative ones resolved (function-level ones too)."""
+def imported(path: Path, run_only: bool = False) -> list[tuple[str, list[str], int]]:
+    """(module, names taken from it, line) for every import in a file, relative ones resolved (function-level ones too;
+    with run_only, not those under `if TYPE_CHECKING:`, which never run)."""
     name = module_name(path) if path.is_relative_to(PACKAGE) else ""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = {id(n) for block in ast.walk(tree) if isinstance(block, ast.If) and ast.unparse(block.test) == "TYPE_CHECKING"
+                   for n in ast.walk(block)}
+    for node in ast.walk(tree):
+        if run_only and id(node) in typing_only:
+            pass
+        elif isinstance(node, ast.Import):
             found += [(alias.name, [], node.lineno) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
@@ -46,8 +52,15 @@ def imported(path: Path) -> list[tuple[str, list[str], int]]:
 
 
 def graph() -> dict[str, set[str]]:
-    """Module -> the package modules it imports."""
-    return {name: {m for m, _, _ in imported(path) if m in MODULES and m != name} for name, path in MODULES.items()}
+    """Module -> the package modules it imports (importing a.b.c runs a.b's __init__ first: an edge to a.b too)."""
+    return {name: {p for m, _, _ in imported(path, run_only=True) for p in with_packages(m) if p in MODULES and p != name and not name.startswith(p + ".")}
+            for name, path in MODULES.items()}
+
+
+def with_packages(module: str) -> list[str]:
+    """A module and the packages above it, each of which Python imports first."""
+    parts = module.split(".")
+    return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
 
 
 def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
@@ -96,6 +109,11 @@ def test_the_cycle_finder_finds_cycles() -> None:
     assert cycles({"a": {"b"}, "b": {"a"}, "c": {"a"}}) == [["a", "b"]]
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [["a", "b", "c"]]
     assert cycles({"a": {"b"}, "b": {"c"}, "c": set()}) == []
+
+
+def test_importing_a_submodule_counts_as_importing_its_package() -> None:
+    """`from .check.validate import x` runs check/__init__.py, so a module check imports would close a cycle."""
+    assert with_packages("hrc_corpus.check.validate") == ["hrc_corpus.check.validate", "hrc_corpus.check", "hrc_corpus"]
 
 
 def private_uses(path: Path) -> list[str]:

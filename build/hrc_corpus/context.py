@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
-from .check.validate import Validators
 from .load import Document
 from .problems import Path_, Problem, did_you_mean
-from .schema import Schemas
+
+if TYPE_CHECKING:  # the check step passes its validators in: importing check here would be a cycle
+    from .check.validate import Validators
 
 NO_SOURCE, RELATED = "no_source_found", "related_fact"
 STATE_KIND = "cambodian_state"  # a source of this kind is never independent of the speaker (source_kind and independence)
@@ -41,26 +42,26 @@ class Context:
     references: list[dict[str, Any]] = field(default_factory=list)
 
 
-def check_context(schemas: Schemas, sessions: Document | None, sources: Document | None,
+def check_context(validators: Validators, sessions: Document | None, sources: Document | None,
                   references: Document | None, claims: ClaimIndex | None) -> tuple[list[Problem], Context]:
     """Every rule on sources, session facts and references; claims None leaves the references unchecked."""
-    problems, index = check_sources(schemas, sources)
+    problems, index = check_sources(validators, sources)
     if sessions is not None:
-        fields = [term.id for term in schemas.vocabularies["session_field"]]  # the fields a fact can be about
+        fields = [term.id for term in validators.schemas.vocabularies["session_field"]]  # the fields a fact can be about
         problems += session_fact_problems(sessions, index, fields, has_sources=sources is not None)
     found = Context(sources.data if sources is not None and isinstance(sources.data, list) else [])
     if references is not None and claims is not None:
-        reference_found = check_references(schemas, references, index, claims, has_sources=sources is not None)
+        reference_found = check_references(validators, references, index, claims, has_sources=sources is not None)
         problems += reference_found
         found.references = references.data if not reference_found else []
     return problems, found
 
 
-def check_sources(schemas: Schemas, doc: Document | None) -> tuple[list[Problem], dict[str, dict[str, Any]] | None]:
+def check_sources(validators: Validators, doc: Document | None) -> tuple[list[Problem], dict[str, dict[str, Any]] | None]:
     """The sources file against its schema, and unique ids; the index is None when its shape is wrong."""
     if doc is None:
         return [], {}
-    problems = _schema_problems(schemas, "sources", doc)
+    problems = validators.problems("sources", doc)
     if problems:
         return problems, None
     index: dict[str, dict[str, Any]] = {}
@@ -100,10 +101,10 @@ def session_fact_problems(doc: Document, sources: dict[str, dict[str, Any]] | No
     return problems
 
 
-def check_references(schemas: Schemas, doc: Document, sources: dict[str, dict[str, Any]] | None, claims: ClaimIndex,
+def check_references(validators: Validators, doc: Document, sources: dict[str, dict[str, Any]] | None, claims: ClaimIndex,
                      has_sources: bool) -> list[Problem]:
     """The references file: its schema, then ids, sources, claims and quantities, and what each relation needs."""
-    problems = _schema_problems(schemas, "references", doc)
+    problems = validators.problems("references", doc)
     if problems:
         return problems
     ids: dict[str, int] = {}
@@ -166,11 +167,6 @@ def _claim_and_quantity(doc: Document, i: int, ref: dict[str, Any], claims: Clai
     if ref["relation"] == "value_for_indefinite" and qualifiers[seq - 1] != "indefinite":
         return [doc.problem((i, "relation"), f"value_for_indefinite stands beside an indefinite quantity, but quantity {seq} is {qualifiers[seq - 1]}")]
     return []
-
-
-def _schema_problems(schemas: Schemas, kind: str, doc: Document) -> list[Problem]:
-    """The JSON Schema problems of one record file (jsonschema-rs's yes only for a screened document: see check.validate)."""
-    return Validators(schemas, "fast").problems(kind, doc)
 
 
 def _first(records: list[dict[str, Any]], record_id: str) -> int:

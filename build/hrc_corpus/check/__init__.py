@@ -248,7 +248,7 @@ def claim_index(statements: list[CheckedStatement], names: set[str]) -> ClaimInd
 def check_context_across(corpus: Corpus, shared: SharedRecords, validators: Validators, claims: ClaimIndex,
                          context: Context) -> list[Problem]:
     """Sources, session facts and references (context.py), once the statements are checked; fills in context."""
-    problems, found = check_context(validators.schemas, corpus.sessions if shared.sessions_ok else None,
+    problems, found = check_context(validators, corpus.sessions if shared.sessions_ok else None,
                                     corpus.sources, corpus.references, claims)
     context.sources, context.references = found.sources, found.references
     return problems
