@@ -199,3 +199,30 @@ def test_coverage_counts_as_the_quadratic_rule(generated: Path) -> None:
         spans = [x.span for x in result.checked.claims + result.checked.non_claims]
         expected = sum(any(s.start < t.end and t.start < s.end for s in spans) for t in sentences(result.checked.text))
         assert result.checked.sentences_covered == expected < result.checked.sentences_total
+
+
+def _nested(depth: int, empty: bool, escapes: bool) -> str:
+    """A mapping whose deepest value sits `depth` levels down (a scalar, or an empty list), beside strings holding brackets."""
+    inner = "[]" if empty else "x"
+    flow = "[" * (depth - 2) + inner + "]" * (depth - 2)
+    quoted = "d: 'he said \"no\"'\n" if escapes else ""  # an escaped quote in rapidyaml's JSON
+    return f"a:\n  b: {flow}\nc: x[}}\n{quoted}"
+
+
+@pytest.mark.parametrize("depth", [19, 20, 21, 22])
+@pytest.mark.parametrize("empty", [False, True])
+@pytest.mark.parametrize("escapes", [False, True])
+def test_depth_is_judged_as_the_reference_judges_it(depth: int, empty: bool, escapes: bool) -> None:
+    """The fast path reads values nested up to MAX_DEPTH (20) and leaves deeper ones to the reference, which refuses them."""
+    text = _nested(depth, empty, escapes)
+    assert _reference(text)[0] == ("ok" if depth <= 20 else "error")
+    assert _assert_agrees(text) == (depth <= 20)
+
+
+@pytest.mark.parametrize("length", [999, 1000, 1001])
+@pytest.mark.parametrize("quoted", ["plain", "with an escaped quote"])
+def test_long_keys_are_judged_as_the_reference_judges_them(length: int, quoted: str) -> None:
+    """A key of more than 1,000 characters is left to the reference (which refuses it), also when its JSON has escapes."""
+    key = "k" * length if quoted == "plain" else "'" + '"' + "k" * (length - 1) + "'"
+    text = f"a: 1\n{key}: 2\n"
+    assert _assert_agrees(text) == (length <= 1000)

@@ -27,6 +27,7 @@ import stat
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
@@ -34,7 +35,7 @@ from .cache import FOLDER, Cache, fingerprint
 from .check import CheckedCorpus, LinkFacts, SharedRecords, check_context_across, check_corpus, check_links, check_shared, check_statement, duplicate_ids
 from .check.validate import Validators
 from .context import ClaimIndex, Context
-from .csvfile import csv_rows
+from .csvfile import csv_rows, csv_text
 from .files import OPTIONAL_FILES, SHARED_FILES, STATEMENT_FILES, STATEMENTS, WORK, atomic_write, read_bytes, statement_folders
 from .load import BACKENDS, Corpus, load_corpus, load_optional_yaml, load_statement, read_document
 from .outputs import Layout, Part, identity, part_of, record
@@ -445,8 +446,9 @@ def _statement_result(name: str) -> dict[str, Any]:
     csv, parts = {}, {}
     for table in PER_STATEMENT:
         fields = by_name[table].fields
-        lines = csv_rows(([row[f.name] for f in fields] for row in rows[table]), [f.type for f in fields])
-        csv[table], parts[table] = lines.decode("utf-8"), list(part_of(lines))
+        cells = itemgetter(*(f.name for f in fields)) if len(fields) > 1 else lambda row, name=fields[0].name: (row[name],)
+        csv[table] = csv_text(map(cells, rows[table]), [f.type for f in fields])
+        parts[table] = list(part_of(csv[table].encode("utf-8")))
     link_fields = [f.name for f in by_name["claim_links"].fields]
     result.update(csv=csv, parts=parts, links=[[row[f] for f in link_fields] for row in rows["claim_links"]],
                   qualifiers=[[c, [q.record["qualifier"] for q in qs]] for c, qs in s.quantities.items()],

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate
+from typing import Any, Iterable
 
 # Markdown emphasis the PDF converter wrapped around headings and the dateline.
 _BOLD = re.compile(r"\*\*")
@@ -253,28 +257,75 @@ def _invisible(text: str, quote: str) -> str | None:
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 # Numbers a claim may state: digits, or number words (not "one", which is mostly a pronoun).
-_NUMBER = re.compile(
+_NUMBER_PATTERN = (
     r"\d[\d,.]*\d|\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
     r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
-    r"hundreds?|thousands?|millions?|billions?|dozens?|half|quarter)\b",
-    re.IGNORECASE,
+    r"hundreds?|thousands?|millions?|billions?|dozens?|half|quarter)\b"
 )
+_NUMBER = re.compile(_NUMBER_PATTERN, re.IGNORECASE)
 # What the codebook says is not a quantity: years, days of a month, ordinals, paragraph numbers,
-# and compounds such as "two-way".
+# and compounds such as "two-way". Each pattern starts with what it must match first (a digit, a
+# month's letter), so that the regex engine skips ahead instead of trying every position; the
+# lookbehinds say what the plain form said with \b or (?<![\d,.]) in front.
 _NOT_QUANTITY = [
-    re.compile(r"(?<![\d,.])(?:19|20)\d\d(?!\d|[,.]\d|%|\s*percent)"),  # a year
-    re.compile(rf"\b\d{{1,2}}(?=\s+(?:{_MONTHS})\b)|\b(?:{_MONTHS})\s\d{{1,2}}\b"),  # a day of a month
+    re.compile(r"(?:19|20)(?<![\d,.]..)\d\d(?!\d|[,.]\d|%|\s*percent)"),  # a year
+    re.compile(rf"\d(?<!\w\d)\d?(?=\s+(?:{_MONTHS})\b)"),  # a day before its month
+    re.compile("(?:" + "|".join(rf"{m[0]}(?<!\w{m[0]}){m[1:]}" for m in _MONTHS.split("|")) + r")\s\d{1,2}\b"),  # ... after it
     re.compile(r"\d+(?=st|nd|rd|th)\b|\d+(?:st|nd|rd|th)\b"),  # ordinal
     re.compile(r"^\d{1,3}(?=\.\s)", re.MULTILINE),  # paragraph number
     re.compile(r"\b\w+(?=-way\b)", re.IGNORECASE),
 ]
+# Text without which a pattern above cannot match: most texts have no ordinal and no "-way", and a
+# search for these is far cheaper than running the pattern over the whole text.
+_NEEDS = [None, None, None, re.compile(r"\d(?:st|nd|rd|th)"), None, re.compile(r"-way", re.IGNORECASE)]
+
+try:  # RE2 (a DFA) finds the numbers some ten times faster than Python's re; without it, re does
+    import re2
+
+    _NUMBER_RE2: Any = re2.compile("(?i)" + _NUMBER_PATTERN)
+except ImportError:  # pragma: no cover - RE2 is pinned
+    _NUMBER_RE2 = None
+
+
+@lru_cache(maxsize=None)
+def _ascii_stand_in(c: str) -> str:
+    """The ASCII character that _NUMBER (under Python's rules) treats as it treats c: a letter it matches
+    ignoring case (U+212A KELVIN SIGN is k, U+017F LONG S is s), a digit, a word character, a space or other."""
+    for letter in "abcdefghijklmnopqrstuvwxyz":
+        if re.fullmatch(letter, c, re.IGNORECASE):
+            return letter
+    for pattern, stand_in in ((r"\d", "0"), (r"\w", "_"), (r"\s", " ")):
+        if re.fullmatch(pattern, c):
+            return stand_in
+    return "#"
+
+
+def _number_spans(text: str) -> list[tuple[int, int]]:
+    """Where _NUMBER matches in text, as Python's re finds it (RE2 runs on an ASCII image of the text)."""
+    if _NUMBER_RE2 is None:
+        return [m.span() for m in _NUMBER.finditer(text)]
+    if not text.isascii():  # one ASCII character per character: offsets stay, and RE2's ASCII \b, \d, \w agree with re's
+        text = text.translate({ord(c): _ascii_stand_in(c) for c in set(text) if not c.isascii()})
+    return [m.span() for m in _NUMBER_RE2.finditer(text.encode("ascii"))]
 
 
 def numbers(text: str) -> list[Span]:
     """Where the text states a number a quantity should record (codebook: Quantities)."""
-    exempt = [Span(m.start(), m.end()) for pattern in _NOT_QUANTITY for m in pattern.finditer(text)]
-    return [
-        Span(m.start(), m.end())
-        for m in _NUMBER.finditer(text)
-        if not any(e.start <= m.start() and m.end() <= e.end for e in exempt)
-    ]
+    exempt = sorted(m.span() for pattern, needs in zip(_NOT_QUANTITY, _NEEDS)
+                    if needs is None or needs.search(text) for m in pattern.finditer(text))
+    inside = Spans(exempt)
+    return [Span(start, end) for start, end in _number_spans(text) if not inside.covers(start, end)]
+
+
+class Spans:
+    """Half-open ranges, to ask quickly whether one of them covers a range (one bisection, not a scan)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]):
+        ordered = sorted(spans)
+        self.starts = [start for start, _ in ordered]
+        self.reach = list(accumulate((end for _, end in ordered), max))  # the furthest end of the spans so far
+
+    def covers(self, start: int, end: int) -> bool:
+        """Whether some span starts at or before start and ends at or after end."""
+        before = bisect_right(self.starts, start)
+        return before > 0 and self.reach[before - 1] >= end

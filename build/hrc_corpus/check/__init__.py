@@ -20,7 +20,7 @@ from ..load import Corpus, Document, StatementFolder
 from ..numbers import disagreements
 from ..problems import Path_, Problem, RecordError, did_you_mean
 from ..schema import Schemas
-from ..text import Paragraph, Span, closest_passage, normalize, numbers, occurrences, paragraphs, sentences
+from ..text import Paragraph, Span, Spans, closest_passage, normalize, numbers, occurrences, paragraphs, sentences
 from .validate import Validators
 
 # Fields whose null needs a reason in null_reasons, per record kind ("a.b" is a nested field).
@@ -498,11 +498,11 @@ def _coverage(doc: Document, checked: CheckedStatement, complete: bool) -> list[
 
 def _numbers_recorded(doc: Document, checked: CheckedStatement) -> list[Problem]:
     """Every number a claim states is inside one of its quantities (codebook: Quantities)."""
-    recorded = [q.span for qs in checked.quantities.values() for q in qs]
-    outside = [n.span for n in checked.non_claims]
+    recorded = Spans([(q.span.start, q.span.end) for qs in checked.quantities.values() for q in qs]
+                     + [(n.span.start, n.span.end) for n in checked.non_claims])
     problems = []
     for number in numbers(checked.text):
-        if any(s.start <= number.start and number.end <= s.end for s in recorded + outside):
+        if recorded.covers(number.start, number.end):
             continue
         words = checked.text[number.start : number.end]
         claim = next((c for c in checked.claims if c.span.start <= number.start < c.span.end), None)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -84,9 +85,21 @@ class _Duplicate(Exception):
 def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """A mapping from JSON pairs; a repeated key is a doubt."""
     mapping = dict(pairs)
-    if len(mapping) != len(pairs) or any(len(key) > MAX_KEY for key in mapping):
-        raise _Duplicate  # (a key longer than libyaml takes is a doubt too: the reference refuses it)
+    if len(mapping) != len(pairs):
+        raise _Duplicate
     return mapping
+
+
+def _unique_short(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A mapping from JSON pairs; a repeated key, or one longer than libyaml takes (the reference refuses it), is a doubt."""
+    mapping = _unique(pairs)
+    if any(len(key) > MAX_KEY for key in mapping):
+        raise _Duplicate
+    return mapping
+
+
+# A JSON key of more than MAX_KEY characters, written without escapes (with none, its text is its value).
+_LONG_KEY = re.compile(f'"[^"]{{{MAX_KEY + 1},}}":')
 
 
 def _no_constant(name: str) -> Any:
@@ -148,6 +161,7 @@ def _plain_reads_as_itself(text: str) -> bool:
         return False
 
 
+@lru_cache(maxsize=4096)  # (a token the reference refuses raises again: exceptions are not cached)
 def _reference_number(token: str) -> Any:
     """A number token of rapidyaml's JSON, read as the reference backend reads the same plain scalar.
 
@@ -162,16 +176,30 @@ def _reference_number(token: str) -> Any:
     return value
 
 
-def _too_deep(data: Any) -> bool:
-    """Whether any value sits deeper than load.py's MAX_DEPTH (which the reference refuses)."""
-    stack = [(data, 0)]
-    while stack:
-        value, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            return True
-        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
-        stack.extend((child, depth + 1) for child in children)
-    return False
+# The shape of a JSON text: containers as [ and ], each scalar (or run of scalars) as x.
+_SHAPE = bytes(ord("[") if c in b"[{" else ord("]") if c in b"]}" else ord("x") for c in range(256))
+_SCALARS, _LEAF = re.compile(rb"x+"), re.compile(rb"\[x+\]")
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+
+
+def _too_deep(emitted: str) -> bool:
+    """Whether any value of a valid JSON text sits deeper than load.py's MAX_DEPTH (which the reference refuses).
+
+    Judged from the text, not by visiting every value: with the strings taken out, each pass
+    turns every container that holds only scalars into a scalar, which lifts the deepest
+    values one level; a text whose values nest n levels deep is one scalar after n passes.
+    """
+    if "\\" in emitted:
+        outside = _STRING.sub("0", emitted)
+    else:  # no escaped quote: the text between every other quote is outside the strings
+        outside = "0".join(emitted.split('"')[0::2])
+    shape = outside.encode("utf-8").translate(_SHAPE, b" \t\n\r,:")
+    shape = _SCALARS.sub(b"x", shape).replace(b"[]", b"x")  # an empty container nests nothing: a scalar
+    for _ in range(MAX_DEPTH):
+        if shape == b"x":
+            return False
+        shape = _LEAF.sub(b"x", shape)
+    return shape != b"x"
 
 
 def parse(text: str, path: str) -> Document | None:
@@ -188,11 +216,13 @@ def parse(text: str, path: str) -> Document | None:
     head = (emitted or "").lstrip()[:1]  # None for a file of comments only
     if head not in ("{", "[") or not _vouched(emitted):
         return None
+    # Key lengths are judged once on the text when no key can hide its length behind escapes.
+    pairs = _unique_short if "\\" in emitted or _LONG_KEY.search(emitted) else _unique
     try:
-        data = json.loads(emitted, object_pairs_hook=_unique, parse_constant=_no_constant,
+        data = json.loads(emitted, object_pairs_hook=pairs, parse_constant=_no_constant,
                           parse_int=_reference_number, parse_float=_reference_number)
     except (ValueError, _Duplicate, RecursionError, YamlProblem):  # invalid JSON (+1, ...), a repeated key, a number the reference refuses
         return None
-    if _too_deep(data):  # the reference refuses it, with its line and column
+    if _too_deep(emitted):  # the reference refuses it, with its line and column
         return None
     return LazyDocument(path, data, text)
