@@ -104,6 +104,16 @@ def test_invalid_case(case: Case, invalid_runs: dict[str, Run]) -> None:
     assert {**output_hashes(root), **record_checksums(root)} == before
 
 
+def test_four_mistakes_in_one_claim_are_four_messages(invalid_runs: dict[str, Run]) -> None:
+    """Every problem in one run, and one message each: a topic typo (a schema problem) no longer sets the
+    whole claim aside, so its wrong value is reported beside it, not on the next run."""
+    run = invalid_runs["four-mistakes-in-one-claim"]
+    if isinstance(run, AssertionError):
+        raise run
+    lines = run[2].stderr.splitlines()[1:-1]
+    assert len(lines) == 4, run[2].stderr
+
+
 @pytest.mark.parametrize("case", VALID, ids=lambda c: c.name)
 def test_valid_case(case: Case, built: Path, tmp_path: Path) -> None:
     """Tricky but valid input builds, and the output holds the value as written."""

@@ -142,13 +142,13 @@ def check_statement(folder: StatementFolder, shared: SharedRecords, validators: 
     claims_located = validators.located("claims", folder.claims)
     problems = meta_found + [problem for _, problem in claims_located]
     meta_ok = not meta_found
-    # A schema problem inside one claim (or non-claim) sets that one aside; the others are still checked.
-    bad: set[tuple[str, int]] = set()
+    # A schema problem inside one claim (or non-claim) sets aside what the rules cannot read; the rest is still checked.
+    flaws = _Flaws()
     no_links: set[int] = set()  # claims whose id or links are not of the right shape (their links are not judged)
     whole_file = False
     for problem_where, _ in claims_located:
         if len(problem_where) >= 2 and problem_where[0] in ("claims", "non_claims") and isinstance(problem_where[1], int):
-            bad.add((str(problem_where[0]), problem_where[1]))
+            flaws.add(folder.claims.data, problem_where)
             if problem_where[0] == "claims" and (len(problem_where) == 2 or problem_where[2] in ("id", "links")):
                 no_links.add(problem_where[1])
         else:
@@ -167,7 +167,7 @@ def check_statement(folder: StatementFolder, shared: SharedRecords, validators: 
         if i not in no_links and meta_ok:  # a claim with another mistake still has its links judged in this run
             facts.links.append((i, f"{statement_id}-{local}", [link["to"] for link in claim.get("links", [])]))
     complete = meta_ok and folder.meta.data["curation"] == "complete"
-    checked, found = _statement_claims(folder, shared.entities, shared.check_entities, bad, complete)
+    checked, found = _statement_claims(folder, shared.entities, shared.check_entities, flaws, complete)
     problems += found
     return StatementCheck(checked if not problems else None, problems, facts)
 
@@ -380,13 +380,46 @@ def _find(doc: Document, text: str, words: str, occurrence: int | None, where: P
     return Span(found[n - 1], found[n - 1] + len(words)), []
 
 
+@dataclass
+class _Flaws:
+    """Where a claims file's records are not of the right shape, as the statement rules need to know it.
+
+    A claim whose id, quote or occurrence is wrong (or that is wrong as a whole) is set aside, and
+    so is such a non-claim; a claim wrong elsewhere (a topic, one quantity) is still checked, less
+    its quantities or mentions of the wrong shape, so that its other mistakes are reported in the
+    same run, and none twice.
+    """
+
+    set_aside: set[tuple[str, int]] = field(default_factory=set)  # ("claims" or "non_claims", index)
+    lists: set[tuple[int, str]] = field(default_factory=set)  # (claim index, "quantities" or "entities"): not a list of the right shape
+    items: set[int] = field(default_factory=set)  # id() of quantities and mentions of the wrong shape (decided_only renumbers them)
+
+    def add(self, data: Any, where: Path_) -> None:
+        """Note a schema problem at `where` (inside claims[i] or non_claims[i]) of the claims file's data."""
+        kind, i = str(where[0]), int(where[1])
+        field_name = where[2] if len(where) > 2 else None
+        if kind == "non_claims" and field_name != "reason" or kind == "claims" and field_name in (None, "id", "quote", "occurrence"):
+            self.set_aside.add((kind, i))
+        elif field_name in ("quantities", "entities"):
+            if len(where) == 3 or not isinstance(where[3], int):
+                self.lists.add((i, str(field_name)))
+            else:
+                self.items.add(id(data["claims"][i][field_name][where[3]]))
+
+    def usable(self, claim: int, key: str, items: Any) -> list[tuple[int, Any]]:
+        """A claim's quantities or mentions (index, item) that are of the right shape."""
+        if (claim, key) in self.lists:
+            return []
+        return [(j, item) for j, item in enumerate(items) if id(item) not in self.items]
+
+
 def _statement_claims(folder: StatementFolder, entities: dict[str, Any], check_entities: bool,
-                      bad: set[tuple[str, int]], complete: bool) -> tuple[CheckedStatement | None, list[Problem]]:
+                      flaws: _Flaws, complete: bool) -> tuple[CheckedStatement | None, list[Problem]]:
     """Find every quote, quantity and mention; check ids, order, overlaps and coverage.
 
-    Claims and non-claims in `bad` (of the wrong shape) are set aside. Coverage and the numbers
-    rule are judged only when every quote was found: otherwise a quote that is not in the text
-    would also make its sentences "not accounted for" (one mistake, one message).
+    What `flaws` says is of the wrong shape is set aside. Coverage and the numbers rule are
+    judged only when every quote was found: otherwise a quote that is not in the text would
+    also make its sentences "not accounted for" (one mistake, one message).
     """
     drafts = draft_problems(folder)  # what `hrc-corpus new` left to decide (curate/drafts.py)
     folder = decided_only(folder) if drafts else folder  # the rules below judge what is decided
@@ -401,10 +434,10 @@ def _statement_claims(folder: StatementFolder, entities: dict[str, Any], check_e
     problems: list[Problem] = []
     checked = CheckedStatement(folder, meta, text, paragraphs(text), [], {}, {}, [])
     seen: dict[str, int] = {}
-    whole = not bad  # every quote found so far
+    whole = not flaws.set_aside  # every quote found so far
     for i, claim in enumerate(doc.data["claims"]):
         where: Path_ = ("claims", i)
-        if ("claims", i) in bad:
+        if ("claims", i) in flaws.set_aside:
             continue
         if claim["id"] in seen:
             first = doc.locate(("claims", seen[claim["id"]], "id"))[0]
@@ -420,7 +453,7 @@ def _statement_claims(folder: StatementFolder, entities: dict[str, Any], check_e
             problems.append(doc.problem(where + ("quote",), "the quote crosses a paragraph boundary; a claim sits in one paragraph"))
         for kind, store, key in (("quantities", checked.quantities, "as"), ("entities", checked.mentions, "as")):
             located: list[Located] = []
-            for j, item in enumerate(claim.get(kind, [])):
+            for j, item in flaws.usable(i, kind, claim.get(kind, [])):
                 item_span, found = _find(doc, text, item[key], item.get("occurrence"), where + (kind, j, key), within=span)
                 problems += found
                 if item_span:
@@ -428,18 +461,18 @@ def _statement_claims(folder: StatementFolder, entities: dict[str, Any], check_e
                         problems.append(doc.problem(where + (kind, j), f"{kind} are listed in the order they appear in the quote; this one comes before {located[-1].record[key]!r}"))
                     located.append(Located(item_span, item, where + (kind, j)))
             store[claim["id"]] = located
-        for j, quantity in enumerate(claim.get("quantities", [])):
+        for j, quantity in flaws.usable(i, "quantities", claim.get("quantities", [])):
             if (quantity["value"] is None) != (quantity["qualifier"] == "indefinite"):
                 problems.append(doc.problem(where + ("quantities", j, "value"),
                                             "value is null exactly when the qualifier is indefinite (a number the text states needs its value)"))
             elif quantity["as"] in claim["quote"]:  # words not in the quote are reported already
                 problems += [doc.problem(where + ("quantities", j, name), message) for name, message in disagreements(quantity)]
         if check_entities:
-            for j, mention in enumerate(claim.get("entities", [])):
+            for j, mention in flaws.usable(i, "entities", claim.get("entities", [])):
                 if mention["id"] not in entities:
                     problems.append(doc.problem(where + ("entities", j, "id"), f"unknown entity {mention['id']!r} (expected an id from records/entities.yaml){did_you_mean(mention['id'], entities)}"))
     for i, item in enumerate(doc.data["non_claims"]):
-        if ("non_claims", i) in bad:
+        if ("non_claims", i) in flaws.set_aside:
             continue
         span, found = _find(doc, text, item["quote"], item.get("occurrence"), ("non_claims", i, "quote"), what="the non-claim")
         problems += found
@@ -449,7 +482,8 @@ def _statement_claims(folder: StatementFolder, entities: dict[str, Any], check_e
             whole = False
     problems += _order_and_overlap(doc, checked)
     problems += _coverage(doc, checked, complete=complete and whole)
-    if complete and whole and not problems:  # a quantity that was not found would be reported twice
+    # A quantity that was not found, or was set aside for its shape, would be reported twice.
+    if complete and whole and not flaws.items and not flaws.lists and not problems:
         problems += _numbers_recorded(doc, checked)
     problems += drafts
     return (None if problems else checked), problems
