@@ -25,6 +25,7 @@ import json
 import os
 import stat
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -219,10 +220,10 @@ class _Run:
         todo = [name for name in names if name not in results]
         for name in todo:
             self._blobs(name)
-        for name, value in zip(todo, self._compute(todo)):
+        for name, value in zip(todo, self._compute(todo)):  # (each result is put in the cache where it is computed)
             results[name] = value
             if self.cache is not None:
-                self.cache.put(self.keys[name], value)
+                self.cache.keep(self.keys[name])
         ordered = [results[name] for name in names]
         if self.cache is not None:
             self._remember_index(names, files, digests, results, taken, index, todo)
@@ -293,7 +294,8 @@ class _Run:
     def _compute(self, names: list[str]) -> list[dict[str, Any]]:
         """Results for statement folders, in order, in this process or on worker processes."""
         _state.update(root=self.root, backend=self.options.backend, shared=self.shared, validators=self.validators,
-                      blobs=self.blobs, tables={t.name: t for t in tables(self.schemas)})  # Table Schemas: made once, not per statement
+                      blobs=self.blobs, tables={t.name: t for t in tables(self.schemas)},  # Table Schemas: made once, not per statement
+                      cache=self.cache, keys=self.keys)
         try:
             workers = self.options.workers or os.cpu_count() or 1
             if workers < 2 or len(names) < self.options.pool_from:  # a pool would cost more than it saves
@@ -370,8 +372,9 @@ class _Run:
                 if layout is not None and layout.same_file(table.name, csv_files[table.name]):
                     kept[table.name] = layout.entry(table.name)
                     del csv_files[table.name]
-        arrow = {name: read_csv_table(data, table) for table in schema_tables
-                 for name, data in csv_files.items() if name == table.name}
+        made = [t for t in schema_tables if t.name in csv_files]
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # (pyarrow's CSV reader lets go of the GIL)
+            arrow = dict(zip([t.name for t in made], pool.map(lambda t: read_csv_table(csv_files[t.name], t), made)))
         return Result(schema_tables, arrow, csv_files, coverage, cached, kept, all_parts, from_csv=True)
 
     def _part(self, table: str, index: int, name: str, result: dict[str, Any], layout: Layout | None) -> bytes:
@@ -420,8 +423,15 @@ def _real_folder(path: Path) -> bool:
 
 
 def _chunk(names: list[str]) -> list[dict[str, Any]]:
-    """Results for a list of statement folders (in this process, or in a worker)."""
-    return [_statement_result(name) for name in names]
+    """Results for a list of statement folders (in this process, or in a worker), each put in the cache there."""
+    cache: Cache | None = _state["cache"]
+    results = []
+    for name in names:
+        result = _statement_result(name)
+        if cache is not None:
+            cache.put(_state["keys"][name], result)  # in the workers: writing 90 MB of entries is spread over the cores
+        results.append(result)
+    return results
 
 
 def _statement_result(name: str) -> dict[str, Any]:
