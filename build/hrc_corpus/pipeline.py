@@ -32,6 +32,8 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
+import orjson
+
 from .cache import FOLDER, Cache, fingerprint
 from .check import CheckedCorpus, LinkFacts, SharedRecords, check_context_across, check_corpus, check_links, check_shared, check_statement, duplicate_ids
 from .check.validate import Validators
@@ -186,6 +188,7 @@ class _Run:
         self.shared_key = hashlib.sha256(b"".join(len(b).to_bytes(8, "little") + b for b in shared_bytes)).digest()
         self.blobs: dict[str, tuple[bytes | None, ...]] = {}  # the statements' files read in this run
         self.keys: dict[str, str] = {}
+        self.index_read = b""  # the index as read from the cache (see _index)
         self.unreadable: set[str] = set()  # statements the gate refused a file of (never indexed: see _index)
 
     def result(self, tabulate: bool, reuse: bool = False) -> Result:
@@ -226,7 +229,7 @@ class _Run:
                 self.cache.keep(self.keys[name])
         ordered = [results[name] for name in names]
         if self.cache is not None:
-            self._remember_index(names, files, digests, results, taken, index, todo)
+            self._remember_index(names, files, digests, results, taken, todo)
             self.cache.keep(self.cache.key(_LAYOUT))
             self.cache.prune()
         self._across(names, ordered, listing.refused)
@@ -264,13 +267,13 @@ class _Run:
         statements = value.get("statements") if isinstance(value, dict) else None
         if not isinstance(statements, dict):
             return {}
+        self.index_read = orjson.dumps(statements)  # (to tell whether this run's index is the same)
         return {name: entry for name, entry in statements.items()
                 if isinstance(entry, dict) and isinstance(entry.get("files"), list) and isinstance(entry.get("digest"), str)
                 and isinstance(entry.get("key"), str) and isinstance(entry.get("result"), dict)}
 
     def _remember_index(self, names: list[str], files: dict[str, list[list[int] | None]], digests: dict[str, str],
-                        results: dict[str, dict[str, Any]], taken: float, index: dict[str, dict[str, Any]],
-                        todo: list[str]) -> None:
+                        results: dict[str, dict[str, Any]], taken: float, todo: list[str]) -> None:
         """Store this run's index (see _index), unless it is the one read."""
         assert self.cache is not None
         statements = {}
@@ -280,7 +283,7 @@ class _Run:
             settled = [f if clean and f is not None and taken - f[1] / 1e9 >= _RACY else None for f in files[name]]
             small = {k: v for k, v in results[name].items() if k != "csv"}
             statements[name] = {"files": settled, "digest": digests[name], "key": self.keys[name], "result": small}
-        if not todo and statements == index:
+        if not todo and orjson.dumps(statements) == self.index_read:
             self.cache.keep(self.cache.key(_INDEX))
             return
         self.cache.put(self.cache.key(_INDEX), {"statements": statements})
@@ -377,15 +380,15 @@ class _Run:
             arrow = dict(zip([t.name for t in made], pool.map(lambda t: read_csv_table(csv_files[t.name], t), made)))
         return Result(schema_tables, arrow, csv_files, coverage, cached, kept, all_parts, from_csv=True)
 
-    def _part(self, table: str, index: int, name: str, result: dict[str, Any], layout: Layout | None) -> bytes:
+    def _part(self, table: str, index: int, name: str, result: dict[str, Any], layout: Layout | None) -> bytes | memoryview:
         """A statement's CSV lines of a table: computed in this run, else from the old file, else from the cache."""
         if "csv" in result:
             return str(result["csv"][table]).encode("utf-8")
         part = _part_of(result, table)
         if layout is not None:
-            data = layout.part_bytes(table, index, part)
-            if data is not None:
-                return data
+            old = layout.part_bytes(table, index, part)
+            if old is not None:
+                return old
         value = self.cache.get(self.keys[name]) if self.cache is not None else None
         if not isinstance(value, dict) or not _sound(value) or "csv" not in value:  # (removed since the index was written)
             self._blobs(name)
