@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from . import __version__
 from .csvfile import CSV_DIALECT, csv_rows
-from .files import JOURNAL, WORK
+from .files import JOURNAL, WORK, atomic_write
 from .problems import printable
 from .tableschema import Table
 
@@ -366,7 +366,9 @@ def recover(root: Path, work: Path) -> None:
         for entry in list(os.scandir(work)):
             if _STAGING_NAME.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False):
                 shutil.rmtree(entry.path)
-        (work / (JOURNAL + ".tmp")).unlink(missing_ok=True)
+        for entry in list(os.scandir(work)):  # a journal a killed build was writing (files.atomic_write's temporary)
+            if entry.name.startswith(f".{JOURNAL}.") and entry.name.endswith(".tmp") and entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
 
 
 def read_journal(path: Path) -> dict[str, Any]:
@@ -471,13 +473,9 @@ def commit(root: Path, work: Path, staging: Path) -> None:
     files = staged_files(staging)
     preflight(root, work, staging, files)
     plan = {"format": JOURNAL_FORMAT, "staging": staging.name, "files": files}
-    tmp = work / (JOURNAL + ".tmp")
     try:
-        _write(tmp, json_bytes(plan))
-        os.replace(tmp, work / JOURNAL)  # the commit point
+        atomic_write(work / JOURNAL, json_bytes(plan))  # the commit point: the journal is there whole, or not at all
     except OSError as exc:
-        with suppress(OSError):
-            tmp.unlink()
         raise WriteError(plain(exc, root)) from None
     try:
         _fsync_dir(work)
