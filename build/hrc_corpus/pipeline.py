@@ -234,8 +234,9 @@ class _Run:
             self.cache.prune()
         self._across(names, ordered, listing.refused)
         names_seen = set(names) | set(listing.refused) | {r["meta_id"] for r in ordered if r.get("meta_id")}
-        claims = ClaimIndex({f"{r['coverage'][0]}-{c}": q for r in ordered if r["coverage"] for c, q in r["qualifiers"]},
-                            {r["coverage"][0] for r in ordered if r["coverage"]}, names_seen)
+        qualifiers = ({f"{r['coverage'][0]}-{c}": q for r in ordered if r["coverage"] for c, q in r["qualifiers"]}
+                      if self.corpus.references is not None else {})  # (only the references' rules read it)
+        claims = ClaimIndex(qualifiers, {r["coverage"][0] for r in ordered if r["coverage"]}, names_seen)
         self.problems += check_context_across(self.corpus, self.shared, self.validators, claims, self.context)
         if self.problems:
             raise RecordError(self.problems)
