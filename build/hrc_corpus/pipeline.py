@@ -200,33 +200,31 @@ class _Run:
         taken = time.time()
         base = os.path.join(self.root, STATEMENTS)
         files = {name: [identity(os.path.join(base, name, file)) for file in STATEMENT_FILES] for name in names}
-        digests = {}
+        digests: dict[str, str] = {}
         for name in names:
             known = index.get(name)
             if known is not None and None not in files[name] and known["files"] == files[name]:
                 digests[name] = known["digest"]  # the same files as when last read (see _index): no need to read them
-            else:
-                digests[name] = _digest(self._blobs(name))
         results: dict[str, dict[str, Any]] = {}
         if self.cache is not None:
-            for name in names:
-                self.keys[name] = self.cache.key(self.shared_key, name.encode(), digests[name].encode())
-                known = index.get(name)
-                if known is not None and known["key"] == self.keys[name] and _sound(known["result"]):
+            for name, digest in digests.items():
+                self.keys[name] = self.cache.key(self.shared_key, name.encode(), digest.encode())
+                known = index[name]
+                if known["key"] == self.keys[name] and _sound(known["result"]):
                     results[name] = known["result"]  # without its CSV lines, which are read only if needed
                     self.cache.keep(self.keys[name])
-                else:
-                    value = self.cache.get(self.keys[name])
-                    if _sound(value):
-                        results[name] = value
         cached = len(results)
         todo = [name for name in names if name not in results]
-        for name in todo:
-            self._blobs(name)
-        for name, value in zip(todo, self._compute(todo)):  # (each result is put in the cache where it is computed)
-            results[name] = value
+        # The others are read, looked up in the cache and, if need be, computed where they are read: on the workers.
+        for name, job in zip(todo, self._compute(todo, digests)):
+            results[name], digests[name] = job["result"], job["digest"]
+            cached += job["cached"]
             if self.cache is not None:
-                self.cache.keep(self.keys[name])
+                self.keys[name] = job["key"]
+                self.cache.keep(job["key"])
+            if job["read"]:
+                self.unreadable.add(name)
+                self.problems += [Problem(*p) for p in job["read"]]
         ordered = [results[name] for name in names]
         if self.cache is not None:
             self._remember_index(names, files, digests, results, taken, todo)
@@ -295,11 +293,11 @@ class _Run:
             return None
         return Layout.from_value(self.root, self.cache.get(self.cache.key(_LAYOUT)))
 
-    def _compute(self, names: list[str]) -> list[dict[str, Any]]:
-        """Results for statement folders, in order, in this process or on worker processes."""
+    def _compute(self, names: list[str], digests: dict[str, str] | None = None) -> list[dict[str, Any]]:
+        """Each statement folder's job (_statement_job), in order, in this process or on worker processes."""
         _state.update(root=self.root, backend=self.options.backend, shared=self.shared, validators=self.validators,
                       blobs=self.blobs, tables={t.name: t for t in tables(self.schemas)},  # Table Schemas: made once, not per statement
-                      cache=self.cache, keys=self.keys)
+                      cache=self.cache, shared_key=self.shared_key, digests=digests or {})
         try:
             workers = self.options.workers or os.cpu_count() or 1
             if workers < 2 or len(names) < self.options.pool_from:  # a pool would cost more than it saves
@@ -311,7 +309,7 @@ class _Run:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 return [r for part in pool.map(_chunk, chunks, chunksize=1) for r in part]
         finally:
-            _state.clear()  # the files' bytes (90 MB at 100,000 claims) are no longer needed
+            _state.clear()
 
     def _across(self, names: list[str], results: list[dict[str, Any]], refused: list[str]) -> None:
         """The statements' own problems, then the rules across statements: links and duplicate ids."""
@@ -393,7 +391,7 @@ class _Run:
         value = self.cache.get(self.keys[name]) if self.cache is not None else None
         if not isinstance(value, dict) or not _sound(value) or "csv" not in value:  # (removed since the index was written)
             self._blobs(name)
-            value = self._compute([name])[0]
+            value = self._compute([name])[0]["result"]
         result["csv"] = value["csv"]
         data = str(value["csv"][table]).encode("utf-8")
         assert part_of(data) == part, f"{name}: its {table} rows are not the ones indexed"
@@ -427,22 +425,40 @@ def _real_folder(path: Path) -> bool:
 
 
 def _chunk(names: list[str]) -> list[dict[str, Any]]:
-    """Results for a list of statement folders (in this process, or in a worker), each put in the cache there."""
-    cache: Cache | None = _state["cache"]
-    results = []
-    for name in names:
-        result = _statement_result(name)
-        if cache is not None:
-            cache.put(_state["keys"][name], result)  # in the workers: writing 90 MB of entries is spread over the cores
-        results.append(result)
-    return results
+    """The jobs of a list of statement folders (in this process, or in a worker)."""
+    return [_statement_job(name) for name in names]
 
 
-def _statement_result(name: str) -> dict[str, Any]:
+def _statement_job(name: str) -> dict[str, Any]:
+    """One statement folder read through the gate (unless its digest is known), its result from the cache or computed
+    (and then put in the cache, here: writing 90 MB of entries is spread over the workers); plain values."""
+    state = _state
+    cache: Cache | None = state["cache"]
+    blobs, read = state["blobs"].get(name), []
+    digest = state["digests"].get(name)
+    if digest is None:
+        if blobs is None:
+            found = [read_bytes(state["root"], f"{STATEMENTS}/{name}/{file}") for file in STATEMENT_FILES]
+            blobs, read = tuple(data for data, _ in found), [_plain(p) for _, here in found for p in here]
+        digest = _digest(blobs)
+    key = cache.key(state["shared_key"], name.encode(), digest.encode()) if cache is not None else None
+    value = cache.get(key) if cache is not None and key is not None else None
+    if _sound(value):
+        return {"result": value, "digest": digest, "key": key, "read": read, "cached": 1}
+    if blobs is None:  # known by its digest, but not in the cache: read it now
+        found = [read_bytes(state["root"], f"{STATEMENTS}/{name}/{file}") for file in STATEMENT_FILES]
+        blobs, read = tuple(data for data, _ in found), [_plain(p) for _, here in found for p in here]
+    result = _statement_result(name, blobs)
+    if cache is not None and key is not None:
+        cache.put(key, result)
+    return {"result": result, "digest": digest, "key": key, "read": read, "cached": 0}
+
+
+def _statement_result(name: str, blobs: tuple[bytes | None, ...]) -> dict[str, Any]:
     """One statement folder loaded, checked and, when it has no problem, rendered as CSV lines: plain JSON values."""
     state = _state
     shared: SharedRecords = state["shared"]
-    folder, problems = load_statement(state["root"], name, state["backend"], state["blobs"][name])
+    folder, problems = load_statement(state["root"], name, state["backend"], blobs)
     if folder is None:
         facts = LinkFacts(name, judged=False)
         return {"problems": [_plain(p) for p in problems], "facts": _plain_facts(facts), "coverage": None}
