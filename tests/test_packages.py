@@ -146,6 +146,22 @@ def test_parquet_files_carry_the_same_schema(built: Path) -> None:
         assert schema.names == [f["name"] for f in resource["schema"]["fields"]]
 
 
+def test_parquet_pandas_metadata_is_what_pandas_gives() -> None:
+    """write.pandas_metadata (written without importing pandas) is what pyarrow writes for pandas' empty frame of each table."""
+    import pyarrow as pa
+
+    from hrc_corpus.tables import arrow_schema
+    from hrc_corpus.write import pandas_metadata
+
+    for table in tables(Schemas(REPO / "schema")):
+        schema = arrow_schema(table)
+        empty = schema.empty_table().to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+        expected = pa.Table.from_pandas(empty, schema=schema, preserve_index=False).schema.metadata
+        assert pandas_metadata(schema) == expected, table.name
+    with pytest.raises(KeyError):  # a type the map does not know is a bug, never a guess
+        pandas_metadata(pa.schema([pa.field("x", pa.int8())]))
+
+
 def test_an_invalid_output_is_never_committed(repo_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     from hrc_corpus import cli
     before = (repo_copy / "data/claims.csv").read_bytes()

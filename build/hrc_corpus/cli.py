@@ -25,7 +25,7 @@ from pathlib import Path
 from . import __version__
 from .curate import commands as curate_commands
 from .files import JOURNAL, WORK
-from .pipeline import STRICT, Options, check_records, forget_build, remember_build, run, up_to_date
+from .pipeline import STRICT, Options, check_records, forget_build, remember_build, remember_outputs, run, up_to_date
 from .problems import RecordError, printable
 from .write import OUTPUT_FOLDERS, WriteError, commit, differences, foreign_files, locked, losses, output_folder, plain, plain_errors, recover_pending, stage, staged_files, verify_staged, work_folder
 
@@ -66,22 +66,29 @@ def cmd_build(root: Path, options: Options, check_only: bool, validate: bool | N
             print("up to date: datapackage.json + data/ (CSV) and dist/parquet/ (Parquet), as last built:")
             print("\n".join(last["lines"]))
             return 0
-    result = run(root, options)
-    schema_tables, arrow, csv_files = result.schema_tables, result.arrow, result.csv
+    # Tables the last build wrote as they are now are kept (pipeline.run's reuse); never for --check, which
+    # compares everything it makes with what is committed, nor for frictionless, which reads every file staged.
+    result = run(root, options, reuse=not check_only and validate is not True)
     if validate is None:  # frictionless takes ~20 s at 100,000 claims; the read-back proofs do not
         validate = result.claims <= FRICTIONLESS_UP_TO
+        if validate and result.kept:
+            result = run(root, options)
+    schema_tables, arrow, csv_files = result.schema_tables, result.arrow, result.csv
     with locked(root) as work:
         with plain_errors(root):
             staging = Path(tempfile.mkdtemp(prefix="staging-", dir=work))
         try:
             with plain_errors(root):
-                stage(staging, schema_tables, arrow, csv_files)
+                stage(staging, schema_tables, arrow, csv_files, result.kept)
             files = staged_files(staging)
+            ours = files + [f for name in result.kept for f in (f"data/{name}.csv", f"parquet/{name}.parquet")]
             if check_only:
-                _report_foreign(root, files, "not part of the data package (not committed), left alone")
+                _report_foreign(root, ours, "not part of the data package (not committed), left alone")
                 return _report_stale(differences(root, staging))
             # Every table is read back from the CSV bytes staged and compared with the one it was written from.
-            errors = verify_staged(staging, arrow, frictionless=validate, schema_tables=schema_tables)
+            # (Not when the Arrow tables were read from those very bytes.)
+            errors = verify_staged(staging, arrow, frictionless=validate,
+                                   schema_tables=[] if result.from_csv else [t for t in schema_tables if t.name in arrow])
             if errors:
                 print("The built packages failed validation; nothing was written:", file=sys.stderr)
                 print("\n".join(f"  {e}" for e in errors), file=sys.stderr)
@@ -93,16 +100,16 @@ def cmd_build(root: Path, options: Options, check_only: bool, validate: bool | N
                 return 1
             forget_build(root)
             commit(root, work, staging)
+            remember_outputs(root, options, result)
         finally:
             if not (work / JOURNAL).exists():  # past the commit point, the staged files are the journal's to move
                 shutil.rmtree(staging, ignore_errors=True)
-    rows = {name: t.num_rows for name, t in arrow.items()}
-    lines = ["  " + ", ".join(f"{name} {n}" for name, n in rows.items())] + [c.line() for c in result.coverage]
+    lines = ["  " + ", ".join(f"{name} {n}" for name, n in result.rows().items())] + [c.line() for c in result.coverage]
     if not asked_frictionless:  # a build asked to run frictionless is not one that need not run again
         remember_build(root, options, targets, before, {"lines": lines})
     print("built datapackage.json + data/ (CSV) and dist/parquet/ (Parquet):")
     print("\n".join(lines))
-    _report_foreign(root, files, "left in place, not made by the build")
+    _report_foreign(root, ours, "left in place, not made by the build")
     return 0
 
 

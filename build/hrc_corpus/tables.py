@@ -39,7 +39,13 @@ def build_tables(corpus: CheckedCorpus) -> dict[str, pa.Table]:
     """Every output table, keyed by name, in the order the schema lists them."""
     import pyarrow as pa
 
-    rows = {
+    rows = table_rows(corpus)
+    return {t.name: pa.Table.from_pylist(rows[t.name], schema=arrow_schema(t)) for t in tables(corpus.schemas)}
+
+
+def table_rows(corpus: CheckedCorpus) -> dict[str, list[Row]]:
+    """Every output table's rows, keyed by name."""
+    rows: dict[str, list[Row]] = {
         "statements": [],
         "claims": [], "claim_topics": [], "claim_themes": [], "quantities": [], "claim_entities": [], "claim_links": [], "non_claims": [],
         "sessions": [{"session_id": s["id"], "body": s["body"], "number": s["number"], "start_date": _date(s["start"]),
@@ -65,7 +71,7 @@ def build_tables(corpus: CheckedCorpus) -> dict[str, pa.Table]:
     rows["claim_links"].sort(key=link_order)
     rows["null_reasons"] = null_reason_rows([(s.id, s.meta.get("null_reasons", {})) for s in corpus.statements],
                                             corpus.sessions, corpus.actors, corpus.schemas)
-    return {t.name: pa.Table.from_pylist(rows[t.name], schema=arrow_schema(t)) for t in tables(corpus.schemas)}
+    return rows
 
 
 def link_order(row: Row) -> tuple[str, str]:

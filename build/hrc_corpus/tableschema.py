@@ -7,6 +7,7 @@ defined. This module follows the refs and maps JSON Schema onto Table Schema.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,7 +67,17 @@ class Table:
 
 
 def tables(schemas: Schemas) -> list[Table]:
-    """Every output table, in the order tables.schema.json lists them."""
+    """Every output table, in the order tables.schema.json lists them (worked out once per Schemas)."""
+    if schemas not in _MADE:
+        _MADE[schemas] = _tables(schemas)
+    return list(_MADE[schemas])
+
+
+_MADE: weakref.WeakKeyDictionary[Schemas, list[Table]] = weakref.WeakKeyDictionary()
+
+
+def _tables(schemas: Schemas) -> list[Table]:
+    """Every output table, made from the schema files."""
     doc = schemas.documents[TABLES_FILE]
     base = BASE_URI + TABLES_FILE
     out = []

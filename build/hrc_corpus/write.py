@@ -27,12 +27,13 @@ import subprocess
 import sys
 import tempfile
 from contextlib import contextmanager, suppress
+from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from . import __version__
 from .csvfile import CSV_DIALECT, csv_rows
-from .files import JOURNAL, WORK
+from .files import JOURNAL, WORK, atomic_write
 from .problems import printable
 from .tableschema import Table
 
@@ -74,36 +75,53 @@ def parquet_bytes(table: pa.Table) -> bytes:
     import pyarrow.parquet as pq
 
     sink = pa.BufferOutputStream()
-    table = table.replace_schema_metadata(_pandas_metadata(table.schema))
+    table = table.replace_schema_metadata(pandas_metadata(table.schema))
     pq.write_table(table, sink, compression="zstd", version="2.6", use_dictionary=True, write_statistics=True)
     return sink.getvalue().to_pybytes()
 
 
-def _pandas_metadata(schema: pa.Schema) -> dict[bytes, bytes]:
+# What pandas' metadata says of each Arrow type the tables use: (pandas_type, numpy_type). Integers are nullable Int64.
+_PANDAS_TYPES = {"string": ("unicode", "str"), "int64": ("int64", "Int64"), "double": ("float64", "float64"),
+                 "bool": ("bool", "bool"), "date32[day]": ("date", "object")}
+
+
+def pandas_metadata(schema: pa.Schema) -> dict[bytes, bytes]:
     """pandas metadata declaring integer columns as nullable Int64.
 
-    pandas and fastparquet (which frictionless uses to read Parquet) then read a null
-    integer as <NA> instead of turning the column into floats with NaN.
+    pandas and fastparquet (which frictionless uses to read Parquet) then read a null integer
+    as <NA> instead of turning the column into floats with NaN. It is what pyarrow writes for
+    the table pandas would give (tests/test_packages.py compares the two for every table),
+    written here because importing pandas took a quarter of a one-edit rebuild.
     """
-    import pandas as pd
     import pyarrow as pa
 
-    empty = schema.empty_table().to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
-    return dict(pa.Table.from_pandas(empty, schema=schema, preserve_index=False).schema.metadata or {})
+    columns = [{"name": f.name, "field_name": f.name, "pandas_type": _PANDAS_TYPES[str(f.type)][0],
+                "numpy_type": _PANDAS_TYPES[str(f.type)][1], "metadata": None} for f in schema]
+    doc = {"index_columns": [], "column_indexes": [], "columns": columns, "attributes": {},
+           "creator": {"library": "pyarrow", "version": pa.__version__}, "pandas_version": metadata.version("pandas")}
+    return {b"pandas": json.dumps(doc).encode("utf-8")}
 
 
-def descriptor(schema_tables: list[Table], files: dict[str, bytes], fmt: str, prefix: str) -> dict[str, Any]:
-    """A Frictionless data package descriptor for one format, with each file's size and hash."""
+def descriptor(schema_tables: list[Table], files: dict[str, bytes], fmt: str, prefix: str,
+               kept: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """A Frictionless data package descriptor for one format, with each file's size and hash.
+
+    A table in `kept` was not made again (its files are the last build's): its CSV's size and
+    SHA-256 are the ones that build recorded (outputs.py).
+    """
     resources = []
     for table in schema_tables:
         path = f"{prefix}{table.name}.{fmt}"
-        data = files[table.name]
         resource: dict[str, Any] = {"name": table.name, "title": table.title, "description": table.description,
                                     "profile": "tabular-data-resource", "path": path, "format": fmt}
         if fmt == "csv":
+            if kept and table.name in kept:
+                size, digest = kept[table.name]["bytes"], kept[table.name]["sha256"]
+            else:
+                size, digest = len(files[table.name]), hashlib.sha256(files[table.name]).hexdigest()
             # Size and hash let a reader detect a torn or edited file; frictionless checks them.
-            resource |= {"mediatype": "text/csv", "encoding": "utf-8", "bytes": len(data),
-                         "hash": f"sha256:{hashlib.sha256(data).hexdigest()}", "dialect": CSV_DIALECT}
+            resource |= {"mediatype": "text/csv", "encoding": "utf-8", "bytes": size,
+                         "hash": f"sha256:{digest}", "dialect": CSV_DIALECT}
         else:
             # frictionless cannot measure Parquet files (it reports their size as None); SHA256SUMS covers them.
             resource |= {"mediatype": "application/vnd.apache.parquet"}
@@ -118,18 +136,29 @@ def json_bytes(doc: dict[str, Any]) -> bytes:
 
 
 def stage(staging: Path, schema_tables: list[Table], arrow: dict[str, pa.Table],
-          csv_files: dict[str, bytes] | None = None) -> None:
-    """Write both packages into an empty staging folder (the CSV files given, or made from the tables)."""
+          csv_files: dict[str, bytes] | None = None, kept: dict[str, dict[str, Any]] | None = None) -> None:
+    """Write both packages into an empty staging folder (the CSV files given, or made from the tables).
+
+    Tables in `kept` (outputs.py) are not staged: their files stay as the last build wrote them;
+    both descriptors still describe every table.
+    """
     (staging / "data").mkdir(parents=True)
     (staging / "parquet").mkdir()
-    csv_files = csv_files or {t.name: csv_bytes(arrow[t.name]) for t in schema_tables}
-    parquet_files = {t.name: parquet_bytes(arrow[t.name]) for t in schema_tables}
-    for name, data in csv_files.items():
-        _write(staging / "data" / f"{name}.csv", data)
-    for name, data in parquet_files.items():
-        _write(staging / "parquet" / f"{name}.parquet", data)
-    _write(staging / "datapackage.json", json_bytes(descriptor(schema_tables, csv_files, "csv", "data/")))
-    _write(staging / "parquet" / "datapackage.json", json_bytes(descriptor(schema_tables, parquet_files, "parquet", "")))
+    made = [t.name for t in schema_tables if not (kept and t.name in kept)]
+    csv_files = csv_files or {name: csv_bytes(arrow[name]) for name in made}
+
+    def write_csv(name: str) -> None:
+        _write(staging / "data" / f"{name}.csv", csv_files[name])
+
+    def write_parquet(name: str) -> None:
+        _write(staging / "parquet" / f"{name}.parquet", parquet_bytes(arrow[name]))
+
+    # Writing the CSV files (I/O) and encoding the Parquet ones (Arrow, without the GIL) overlap; largest first.
+    work = sorted([(len(csv_files[n]), write_csv, n) for n in made] + [(len(csv_files[n]), write_parquet, n) for n in made],
+                  key=lambda w: -w[0])
+    _threads(lambda w: w[1](w[2]), work)
+    _write(staging / "datapackage.json", json_bytes(descriptor(schema_tables, csv_files, "csv", "data/", kept)))
+    _write(staging / "parquet" / "datapackage.json", json_bytes(descriptor(schema_tables, {}, "parquet", "")))
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -164,11 +193,22 @@ def verify_staged(staging: Path, arrow: dict[str, pa.Table], frictionless: bool 
         back = read_csv_table((staging / "data" / f"{table_schema.name}.csv").read_bytes(), table_schema)
         if not back.equals(arrow[table_schema.name]):
             errors.append(f"{table_schema.name}.csv does not read back equal to the table it was written from")
-    for name, table in arrow.items():
-        back = pq.read_table(staging / "parquet" / f"{name}.parquet")
-        if not back.equals(table):
-            errors.append(f"{name}.parquet does not read back equal to the table it was written from")
+    def parquet_differs(name: str) -> bool:
+        back = pq.ParquetFile(staging / "parquet" / f"{name}.parquet").read()  # (read_table would import pandas)
+        return not back.equals(arrow[name])
+
+    names = list(arrow)
+    errors += [f"{name}.parquet does not read back equal to the table it was written from"
+               for name, differs in zip(names, _threads(parquet_differs, names)) if differs]
     return errors
+
+
+def _threads(work: Callable[[Any], Any], items: list[Any]) -> list[Any]:
+    """work(item) for each item, in order, on one thread per core (Arrow's encoders and readers let go of the GIL)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=max(1, min(len(items), os.cpu_count() or 1))) as pool:
+        return list(pool.map(work, items))
 
 
 class WriteError(Exception):
@@ -264,6 +304,8 @@ def _refuse_links(root: Path, folder: Path) -> None:
     except OSError as exc:
         raise WriteError(plain(exc, root, "read")) from None
     for entry in entries:
+        if entry.is_file(follow_symlinks=False):  # (most entries: the cache's; named only when refused)
+            continue
         rel = printable(Path(entry.path).relative_to(root).as_posix())
         if entry.is_symlink():
             raise WriteError(f"{rel} is a symbolic link inside the build's working folder, which the build never makes: "
@@ -324,7 +366,9 @@ def recover(root: Path, work: Path) -> None:
         for entry in list(os.scandir(work)):
             if _STAGING_NAME.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False):
                 shutil.rmtree(entry.path)
-        (work / (JOURNAL + ".tmp")).unlink(missing_ok=True)
+        for entry in list(os.scandir(work)):  # a journal a killed build was writing (files.atomic_write's temporary)
+            if entry.name.startswith(f".{JOURNAL}.") and entry.name.endswith(".tmp") and entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
 
 
 def read_journal(path: Path) -> dict[str, Any]:
@@ -429,13 +473,9 @@ def commit(root: Path, work: Path, staging: Path) -> None:
     files = staged_files(staging)
     preflight(root, work, staging, files)
     plan = {"format": JOURNAL_FORMAT, "staging": staging.name, "files": files}
-    tmp = work / (JOURNAL + ".tmp")
     try:
-        _write(tmp, json_bytes(plan))
-        os.replace(tmp, work / JOURNAL)  # the commit point
+        atomic_write(work / JOURNAL, json_bytes(plan))  # the commit point: the journal is there whole, or not at all
     except OSError as exc:
-        with suppress(OSError):
-            tmp.unlink()
         raise WriteError(plain(exc, root)) from None
     try:
         _fsync_dir(work)
