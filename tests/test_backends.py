@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +81,7 @@ EDGE_CASES = [
     "a: {b: 1, c:, d: 2}", "a: {b: 1, c:? 2}", "a: 'it''s'", 'a: "say \\"no\\""', "a: b\n  c: d", "a:\n- b\n- c",
     "a: -", "a: - b", "- - a", "a: 1\n- b", "  a: 1\nb: 2", "a: [[1, 2], {b: [3]}]", "a: 99999999999999999999999",
     "a: 1e400", "a: -1.5e-3", "a: 00.5", "a: 0.", "a: +.5", "a: 1.2.3", "a: 2023-07-16", "a: 2023-07/2024-01",
+    "a: -.5", "a: [-.5]", "- -.25", "a: {b: -.5}", "a: -.5e1", "a: x -.5",
 ]
 
 
@@ -226,3 +228,19 @@ def test_long_keys_are_judged_as_the_reference_judges_them(length: int, quoted: 
     key = "k" * length if quoted == "plain" else "'" + '"' + "k" * (length - 1) + "'"
     text = f"a: 1\n{key}: 2\n"
     assert _assert_agrees(text) == (length <= 1000)
+
+
+def test_numbers_are_read_as_the_reference_reads_them() -> None:
+    """Whole numbers and decimals of every length (around 2**53, with a sign, -0, 1.0, beyond the largest float):
+    the fast path gives the reference's value and type, or leaves the file to the reference; plain ones it reads."""
+    rng = random.Random(53)
+    tokens = ["0", "-0", "7", "-7", "0.5", "-0.5", "1.0", "-0.0", "2.50", str(2**53), str(2**53 + 1), str(-2**53),
+              str(-2**53 - 1), "1" + "0" * 400 + ".5", "0." + "0" * 400 + "1", "12.", ".5", "1e3", "1.5e3"]
+    tokens += [str(rng.randrange(10 ** rng.randint(1, 18))) for _ in range(300)]
+    tokens += [f"{rng.randrange(10 ** rng.randint(1, 6))}.{rng.randrange(10 ** rng.randint(1, 8))}" for _ in range(300)]
+    for token in tokens + ["-" + t for t in tokens if not t.startswith("-")]:
+        text = f"a: {token}\nb: [{token}, '{token}']\n"
+        answered = _assert_agrees(text)
+        whole = re.fullmatch(r"-?(?:0|[1-9][0-9]*)", token) and abs(int(token)) <= 2**53
+        if whole or re.fullmatch(r"-?(?:0|[1-9][0-9]{0,5})\.[0-9]{0,7}[1-9]", token):
+            assert answered, token

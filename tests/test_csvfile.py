@@ -28,8 +28,13 @@ class _Text(str):
         return "text"
 
 
-VALUES = [None, "", "a", "a,b", 'say "no"', "line\nbreak", " lead", "ʼn", 0, 1, -7, 2**53, True, False, 0.0, -0.0, 1.5, 2.0,
-          float(2**53), 1e300, dt.date(2023, 7, 16), _Text("x")]
+VALUES = [None, "", "a", "a,b", 'say "no"', "line\nbreak", " lead", "ʼn", "cr\r", "crlf\r\n", '"', ",", "\n", "\0", 0, 1, -7,
+          2**53, True, False, 0.0, -0.0, 1.5, 2.0, float(2**53), 1e300, dt.date(2023, 7, 16), _Text("x")]
+
+
+def _text(rng: random.Random) -> str:
+    """A random text of the characters the csv module treats specially, and others."""
+    return "".join(rng.choice(',"\n\r ab;\t\u2028é\0') for _ in range(rng.randint(0, 6)))
 
 
 def test_columns_are_written_as_cells_are() -> None:
@@ -38,8 +43,8 @@ def test_columns_are_written_as_cells_are() -> None:
     kinds = ["string", "integer", "number", "boolean", "date"]
     for _ in range(2000):
         types = [rng.choice(kinds) for _ in range(rng.randint(1, 5))]
-        plain = {"string": ["", "a", None, "b,c"], "integer": [0, 3, None, -1]}
-        rows = [[rng.choice(plain.get(kind, VALUES)) if rng.random() < 0.7 else rng.choice(VALUES) for kind in types]
+        plain = {"string": ["", "a", None, "b,c", _text(rng), _text(rng)], "integer": [0, 3, None, -1]}
+        rows = [[rng.choice(plain.get(kind, VALUES)) if rng.random() < 0.8 else rng.choice(VALUES) for kind in types]
                 for _ in range(rng.randint(0, 6))]
         assert csv_rows(rows, types) == _cell_by_cell(rows, types), (types, rows)
     assert csv_rows([["a", None]], ["string", "string"], header=["x", "y"]) == b"x,y\na,\n"

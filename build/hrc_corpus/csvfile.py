@@ -46,24 +46,45 @@ def _number_cell(value: Any) -> str:
 
 
 def csv_text(rows: Iterable[Sequence[Any]], types: Sequence[str], header: Sequence[str] | None = None) -> str:
-    """csv_rows as text. Column by column: a column of plain strings (or integers) and nulls goes to the csv
-    module as it is (which writes None as ''), the others through csv_cell, instead of one call per cell."""
+    """csv_rows as text, column by column instead of one call per cell: a column of plain strings (or integers) and
+    nulls is taken as it is, the others go through csv_cell; then each column is quoted as the csv module quotes."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     if header is not None:
         writer.writerow(header)
     rows = list(rows)
-    if rows and set(map(len, rows)) == {len(types)} and types:
+    if rows and set(map(len, rows)) == {len(types)} and len(types) > 1:
         columns: list[Sequence[Any]] = []
         for column, kind in zip(zip(*rows), types):
             if set(map(type, column)) <= _AS_IS.get(kind, set()):
                 columns.append(column)
             else:
                 columns.append(list(map(_number_cell if kind == "number" else csv_cell, column)))
-        writer.writerows(zip(*columns))
-    else:  # rows of another length than the types (or no columns): cell by cell
+        fields = [_quoted(column) for column in columns]
+        if all(f is not None for f in fields):
+            out.write("".join(",".join(row) + "\n" for row in zip(*fields)))
+        else:  # a value holding a carriage return: the csv module decides
+            writer.writerows(zip(*columns))
+    else:  # one column (a lone empty value is written ""), or rows of another length than the types: cell by cell
         for row in rows:
             values = list(row)
             writer.writerow([_number_cell(v) if i < len(types) and types[i] == "number" else csv_cell(v)
                              for i, v in enumerate(values)])
     return out.getvalue()
+
+
+def _quoted(column: Sequence[Any]) -> list[str] | None:
+    """A column's cells as the csv module writes them with minimal quoting: None as '', a value holding a comma,
+    a quote or a line feed in quotes (its quotes doubled); None when a cell holds a carriage return, or is not text."""
+    kinds = set(map(type, column))
+    if kinds <= {int, type(None)}:
+        return ["" if v is None else str(v) for v in column]
+    if not kinds <= {str, type(None)}:
+        return None
+    values = ["" if v is None else v for v in column]
+    blob = "\0".join(values)  # one scan of the column says whether any cell needs quoting
+    if "\r" in blob:
+        return None
+    if "," not in blob and '"' not in blob and "\n" not in blob:
+        return values
+    return ['"' + v.replace('"', '""') + '"' if "," in v or '"' in v or "\n" in v else v for v in values]

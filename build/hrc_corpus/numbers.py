@@ -14,6 +14,7 @@ import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any, Iterator
 
 from text_to_num import text2num
@@ -46,6 +47,7 @@ class Reading:
     unit: str | None  # what the words imply (percent for "16 percent", fraction for "half"); None for a plain count
 
 
+@lru_cache(maxsize=8192)  # the same words recur across claims; a Reading is immutable
 def read(words: str) -> Reading | None:
     """The number the words state, or None when they are not a form this module reads."""
     phrase, unit = _split_unit(" ".join(words.split()).lower())

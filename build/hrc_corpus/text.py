@@ -36,7 +36,9 @@ def normalize(source: str) -> str:
     source = source.replace("\r\n", "\n").replace("\r", "\n")
     source = _TAGS.sub("", source)
     source = _BOLD.sub("", source)
-    lines = [_ITALIC.sub(r"\1", line).strip() for line in source.split("\n")]
+    if "*" in source:  # (the whole text at once: the pattern never crosses a line, and sees a line's ends as ends)
+        source = _ITALIC.sub(r"\1", source)
+    lines = [line.strip() for line in source.split("\n")]
     blocks: list[list[str]] = []  # runs of non-empty lines, separated by blank lines
     current: list[str] = []
     for line in lines:
@@ -49,7 +51,7 @@ def normalize(source: str) -> str:
         blocks.append(current)
     merged: list[list[str]] = []
     for block in blocks:
-        if merged and _ENDS_OPEN.search(merged[-1][-1]) and _STARTS_LOWER.match(block[0]):
+        if merged and _ENDS_OPEN.search(merged[-1][-1], len(merged[-1][-1]) - 1) and _STARTS_LOWER.match(block[0]):
             merged[-1][-1] = merged[-1][-1] + " " + block[0]  # a page break inside a paragraph
             merged[-1].extend(block[1:])
         else:
@@ -87,15 +89,15 @@ def paragraphs(text: str) -> list[Paragraph]:
     return found
 
 
-def sentences(text: str) -> list[Span]:
-    """Split a normalized text into sentences: within each paragraph, after its number or bullet."""
+def sentences(text: str, paras: list[Paragraph] | None = None) -> list[Span]:
+    """Split a normalized text into sentences: within each paragraph (`paras`, if already split), after its number or bullet."""
     found: list[Span] = []
-    for para in paragraphs(text):
+    for para in paragraphs(text) if paras is None else paras:
         line = text[para.span.start : para.span.end]
         marker = _MARKER.match(line)
         start = marker.end() if marker else 0
         for match in _SENTENCE_END.finditer(line, start):
-            if line[: match.end()].endswith(_ABBREVIATIONS):
+            if line.endswith(_ABBREVIATIONS, 0, match.end()):
                 continue
             found.append(Span(para.span.start + start, para.span.start + match.end()))
             start = match.end()

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import accumulate
 from typing import Any, Iterable
 
@@ -62,7 +63,15 @@ class CheckedStatement:
 
     def paragraph_of(self, offset: int) -> Paragraph:
         """The paragraph an offset falls in."""
-        return next(p for p in self.paragraphs if p.span.start <= offset < p.span.end)
+        at = bisect_right(self._paragraph_starts, offset) - 1  # paragraphs are in text order
+        if at < 0 or not offset < self.paragraphs[at].span.end:
+            raise StopIteration(offset)  # (as the scan over every paragraph did: an offset between paragraphs)
+        return self.paragraphs[at]
+
+    @cached_property
+    def _paragraph_starts(self) -> list[int]:
+        """Where each paragraph starts."""
+        return [p.span.start for p in self.paragraphs]
 
 
 @dataclass
@@ -406,8 +415,10 @@ class _Flaws:
             else:
                 self.items.add(id(data["claims"][i][field_name][where[3]]))
 
-    def usable(self, claim: int, key: str, items: Any) -> list[tuple[int, Any]]:
+    def usable(self, claim: int, key: str, items: Any) -> Iterable[tuple[int, Any]]:
         """A claim's quantities or mentions (index, item) that are of the right shape."""
+        if not self.items and not self.lists:
+            return enumerate(items)
         if (claim, key) in self.lists:
             return []
         return [(j, item) for j, item in enumerate(items) if id(item) not in self.items]
@@ -515,7 +526,7 @@ def _coverage(doc: Document, checked: CheckedStatement, complete: bool) -> list[
     starts = [start for start, _ in spans]
     reach = list(accumulate((end for _, end in spans), max))
     problems = []
-    all_sentences = sentences(checked.text)
+    all_sentences = sentences(checked.text, checked.paragraphs)
     checked.sentences_total = len(all_sentences)
     for sentence in all_sentences:
         before = bisect_left(starts, sentence.end)

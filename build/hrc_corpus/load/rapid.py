@@ -24,6 +24,7 @@ only when a check reports a problem in that file.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from functools import lru_cache
@@ -31,7 +32,7 @@ from typing import Any
 
 from ..problems import Path_
 from .document import Document, YamlProblem
-from .reference import MAX_DEPTH, MAX_KEY, parse_yaml, read_plain
+from .reference import MAX_DEPTH, MAX_INT, MAX_KEY, parse_yaml, read_plain
 
 try:  # optional: without rapidyaml and RE2 every file takes the reference backend
     import re2
@@ -52,6 +53,7 @@ _SCREEN = "(?m)" + "|".join((
     r"[|>][-+]?[0-9]",  # block scalars with an explicit indentation indicator
     r"^[^\n\[{]*[\[{][^\n]*(?::[^\s,\[\]{}]|#)",  # in a flow collection: a colon not ending a key; a comment
     r"^[^\n]*[\[{][^\]}\n]*$",  # a flow collection that goes on to the next line
+    r"(?:^|[\s\[{,])-\.[0-9]",  # -.5, which rapidyaml emits as -0.5 though YAML 1.1 reads it as text (the reference refuses it)
 ))
 # A JSON string (key or value) whose whole text could be a null, boolean or number when written plain.
 # A token starts at a quote that is not escaped (RE2 has no look-behind: the character before is consumed).
@@ -152,9 +154,18 @@ def _vouched(emitted: str) -> bool:
     return True
 
 
+# Text the reference reads, written plain, as a number (or refuses): never as itself. Most doubts are such numbers.
+_NUMBER_TEXT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*|[0-9]+)(?:[eE][-+]?[0-9]+)?")
+# JSON number tokens that YAML 1.2 and YAML 1.1 alike read as int(token) or float(token) (load.reference.read_plain,
+# which a test holds these to): a decimal whole number, or one with a decimal part and no exponent.
+_WHOLE, _DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)"), re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]+")
+
+
 @lru_cache(maxsize=4096)
 def _plain_reads_as_itself(text: str) -> bool:
     """Whether the reference backend reads a plain scalar with this text as this very string."""
+    if _NUMBER_TEXT.fullmatch(text):
+        return False
     try:
         return bool(read_plain(text) == text)
     except YamlProblem:
@@ -168,7 +179,11 @@ def _reference_number(token: str) -> Any:
     Raises YamlProblem where the reference refuses it (1e3, integers beyond 2**53, 1e400 ...)
     and ValueError where the reference would not read a number at all, so the file defers.
     """
-    value = read_plain(token)
+    if _WHOLE.fullmatch(token) and abs(whole := int(token)) <= MAX_INT:
+        return whole
+    if _DECIMAL.fullmatch(token) and math.isfinite(decimal := float(token)) and not decimal.is_integer():
+        return decimal
+    value = read_plain(token)  # the rest (exponents, too large, 1.0 ...) as the reference reads it
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError(token)
     if isinstance(value, float) and value.is_integer():
