@@ -12,7 +12,9 @@ the differential tests prove it against STRICT:
   each statement's result (its problems, or its rows already written as CSV lines) kept in
   the cache under the hash of its files, the shared records, the schemas and the code; what
   spans statements (links, duplicate ids, the null-reason table) is done afterwards. A
-  rebuild after editing one statement redoes that statement only.
+  rebuild after editing one statement redoes that statement only: an index in the cache
+  knows the others by their files' identities (neither read nor hashed) and holds their
+  results; with `reuse`, only the tables the edit changed are made (outputs.py).
 
 A problem anywhere is reported (every problem, in one run) by raising RecordError.
 """
