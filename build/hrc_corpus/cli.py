@@ -79,7 +79,7 @@ def cmd_build(root: Path, options: Options, check_only: bool, validate: bool | N
             staging = Path(tempfile.mkdtemp(prefix="staging-", dir=work))
         try:
             with plain_errors(root):
-                stage(staging, schema_tables, arrow, csv_files, result.kept)
+                staged = stage(staging, schema_tables, arrow, csv_files, result.kept)
             files = staged_files(staging)
             ours = files + [f for name in result.kept for f in (f"data/{name}.csv", f"parquet/{name}.parquet")]
             if check_only:
@@ -100,7 +100,7 @@ def cmd_build(root: Path, options: Options, check_only: bool, validate: bool | N
                 return 1
             forget_build(root)
             commit(root, work, staging)
-            remember_outputs(root, options, result)
+            remember_outputs(root, options, result, staged)
         finally:
             if not (work / JOURNAL).exists():  # past the commit point, the staged files are the journal's to move
                 shutil.rmtree(staging, ignore_errors=True)

@@ -34,8 +34,6 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
-import orjson
-
 from .cache import FOLDER, Cache, fingerprint
 from .check import CheckedCorpus, LinkFacts, SharedRecords, check_context_across, check_corpus, check_links, check_shared, check_statement, duplicate_ids
 from .check.validate import Validators
@@ -190,7 +188,7 @@ class _Run:
         self.shared_key = hashlib.sha256(b"".join(len(b).to_bytes(8, "little") + b for b in shared_bytes)).digest()
         self.blobs: dict[str, tuple[bytes | None, ...]] = {}  # the statements' files read in this run
         self.keys: dict[str, str] = {}
-        self.index_read = b""  # the index as read from the cache (see _index)
+        self.index_read: dict[str, Any] = {}  # the index as read from the cache (see _index)
         self.unreadable: set[str] = set()  # statements the gate refused a file of (never indexed: see _index)
 
     def result(self, tabulate: bool, reuse: bool = False) -> Result:
@@ -268,7 +266,7 @@ class _Run:
         statements = value.get("statements") if isinstance(value, dict) else None
         if not isinstance(statements, dict):
             return {}
-        self.index_read = orjson.dumps(statements)  # (to tell whether this run's index is the same)
+        self.index_read = statements  # (to tell whether this run's index is the same)
         return {name: entry for name, entry in statements.items()
                 if isinstance(entry, dict) and isinstance(entry.get("files"), list) and isinstance(entry.get("digest"), str)
                 and isinstance(entry.get("key"), str) and isinstance(entry.get("result"), dict)}
@@ -284,7 +282,7 @@ class _Run:
             settled = [f if clean and f is not None and taken - f[1] / 1e9 >= _RACY else None for f in files[name]]
             small = {k: v for k, v in results[name].items() if k != "csv"}
             statements[name] = {"files": settled, "digest": digests[name], "key": self.keys[name], "result": small}
-        if not todo and orjson.dumps(statements) == self.index_read:
+        if not todo and statements == self.index_read:
             self.cache.keep(self.cache.key(_INDEX))
             return
         self.cache.put(self.cache.key(_INDEX), {"statements": statements})
@@ -317,7 +315,7 @@ class _Run:
         """The statements' own problems, then the rules across statements: links and duplicate ids."""
         for r in results:
             self.problems += [Problem(*p) for p in r["problems"]]
-        facts = [LinkFacts(r["facts"]["folder"], r["facts"]["judged"], r["facts"]["statement_id"], r["facts"]["ids"],
+        facts = [LinkFacts(r["facts"]["folder"], r["facts"]["judged"], r["facts"]["statement_id"], _full_ids(r["facts"]["ids"]),
                            [(i, own, targets) for i, own, targets in r["facts"]["links"]]) for r in results]
         found = check_links(facts + [LinkFacts(name, judged=False) for name in refused])
         repeats = duplicate_ids([(f.folder, f.statement_id) for f in facts if f.statement_id is not None])
@@ -495,8 +493,17 @@ def _plain_facts(facts: LinkFacts) -> dict[str, Any]:
     Only the claims that link somewhere: the rule on links has nothing to say of the others, which
     were a third of the statements' index (and of each run's reading of it).
     """
-    return {"folder": facts.folder, "judged": facts.judged, "statement_id": facts.statement_id, "ids": facts.ids,
+    ids: dict[str, list[str]] = {}  # claim ids by what comes before their number (the statement's id): half the size
+    for claim_id in facts.ids:
+        before, dash, number = claim_id.rpartition("-")
+        ids.setdefault(before + dash, []).append(number)
+    return {"folder": facts.folder, "judged": facts.judged, "statement_id": facts.statement_id, "ids": ids,
             "links": [[i, own, targets] for i, own, targets in facts.links if targets]}
+
+
+def _full_ids(ids: dict[str, list[str]]) -> list[str]:
+    """The claim ids _plain_facts grouped, whole again."""
+    return [before + number for before, numbers in ids.items() for number in numbers]
 
 
 def _plain(problem: Problem) -> list[Any]:
@@ -510,7 +517,8 @@ def _sound(value: Any) -> bool:
         return False
     facts = value["facts"]
     if not (isinstance(facts.get("folder"), str) and isinstance(facts.get("judged"), bool)
-            and isinstance(facts.get("ids"), list) and isinstance(facts.get("links"), list)):
+            and isinstance(facts.get("ids"), dict) and all(isinstance(v, list) for v in facts["ids"].values())
+            and isinstance(facts.get("links"), list)):
         return False
     if not all(isinstance(p, list) and len(p) == 5 for p in value["problems"]):
         return False
@@ -621,8 +629,9 @@ def forget_build(root: Path) -> None:
         pass
 
 
-def remember_outputs(root: Path, options: Options, result: Result) -> None:
-    """Record what this build wrote (after its commit), so that the next one rewrites only what changes (outputs.py)."""
+def remember_outputs(root: Path, options: Options, result: Result, staged: dict[str, dict[str, Any]]) -> None:
+    """Record what this build wrote (after its commit; `staged`: each CSV file's size and SHA-256), so that the next
+    one rewrites only what changes (outputs.py)."""
     cache = Cache.open(root / WORK, fingerprint(root, options.backend)) if options.cache else None
     if cache is None:
         return
@@ -631,9 +640,7 @@ def remember_outputs(root: Path, options: Options, result: Result) -> None:
         if table.name in result.kept:
             entries[table.name] = result.kept[table.name]
             continue
-        data = result.csv[table.name]
-        entries[table.name] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
-                               "rows": result.arrow[table.name].num_rows}
+        entries[table.name] = {**staged[table.name], "rows": result.arrow[table.name].num_rows}
         if table.name in result.parts:
             entries[table.name]["parts"] = [list(p) for p in result.parts[table.name]]
     cache.put(cache.key(_LAYOUT), record(root, entries))

@@ -103,11 +103,11 @@ def pandas_metadata(schema: pa.Schema) -> dict[bytes, bytes]:
 
 
 def descriptor(schema_tables: list[Table], files: dict[str, bytes], fmt: str, prefix: str,
-               kept: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+               known: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     """A Frictionless data package descriptor for one format, with each file's size and hash.
 
-    A table in `kept` was not made again (its files are the last build's): its CSV's size and
-    SHA-256 are the ones that build recorded (outputs.py).
+    For a table in `known` its CSV's size and SHA-256 are given ("bytes", "sha256"): worked out
+    already, or recorded by the last build for a table kept as it was (outputs.py).
     """
     resources = []
     for table in schema_tables:
@@ -115,8 +115,8 @@ def descriptor(schema_tables: list[Table], files: dict[str, bytes], fmt: str, pr
         resource: dict[str, Any] = {"name": table.name, "title": table.title, "description": table.description,
                                     "profile": "tabular-data-resource", "path": path, "format": fmt}
         if fmt == "csv":
-            if kept and table.name in kept:
-                size, digest = kept[table.name]["bytes"], kept[table.name]["sha256"]
+            if known and table.name in known:
+                size, digest = known[table.name]["bytes"], known[table.name]["sha256"]
             else:
                 size, digest = len(files[table.name]), hashlib.sha256(files[table.name]).hexdigest()
             # Size and hash let a reader detect a torn or edited file; frictionless checks them.
@@ -136,8 +136,9 @@ def json_bytes(doc: dict[str, Any]) -> bytes:
 
 
 def stage(staging: Path, schema_tables: list[Table], arrow: dict[str, pa.Table],
-          csv_files: dict[str, bytes] | None = None, kept: dict[str, dict[str, Any]] | None = None) -> None:
-    """Write both packages into an empty staging folder (the CSV files given, or made from the tables).
+          csv_files: dict[str, bytes] | None = None, kept: dict[str, dict[str, Any]] | None = None) -> dict[str, dict[str, Any]]:
+    """Write both packages into an empty staging folder (the CSV files given, or made from the tables); return the
+    size and SHA-256 of each CSV file staged.
 
     Tables in `kept` (outputs.py) are not staged: their files stay as the last build wrote them;
     both descriptors still describe every table.
@@ -147,8 +148,11 @@ def stage(staging: Path, schema_tables: list[Table], arrow: dict[str, pa.Table],
     made = [t.name for t in schema_tables if not (kept and t.name in kept)]
     csv_files = csv_files or {name: csv_bytes(arrow[name]) for name in made}
 
+    staged: dict[str, dict[str, Any]] = {}
+
     def write_csv(name: str) -> None:
         _write(staging / "data" / f"{name}.csv", csv_files[name])
+        staged[name] = {"bytes": len(csv_files[name]), "sha256": hashlib.sha256(csv_files[name]).hexdigest()}
 
     def write_parquet(name: str) -> None:
         _write(staging / "parquet" / f"{name}.parquet", parquet_bytes(arrow[name]))
@@ -157,8 +161,9 @@ def stage(staging: Path, schema_tables: list[Table], arrow: dict[str, pa.Table],
     work = sorted([(len(csv_files[n]), write_csv, n) for n in made] + [(len(csv_files[n]), write_parquet, n) for n in made],
                   key=lambda w: -w[0])
     _threads(lambda w: w[1](w[2]), work)
-    _write(staging / "datapackage.json", json_bytes(descriptor(schema_tables, csv_files, "csv", "data/", kept)))
+    _write(staging / "datapackage.json", json_bytes(descriptor(schema_tables, csv_files, "csv", "data/", {**staged, **(kept or {})})))
     _write(staging / "parquet" / "datapackage.json", json_bytes(descriptor(schema_tables, {}, "parquet", "")))
+    return staged
 
 
 def _write(path: Path, data: bytes) -> None:
