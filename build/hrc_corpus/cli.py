@@ -68,7 +68,7 @@ def cmd_build(root: Path, options: Options, check_only: bool, validate: bool | N
             return 0
     # Tables the last build wrote as they are now are kept (pipeline.run's reuse); never for --check, which
     # compares everything it makes with what is committed, nor for frictionless, which reads every file staged.
-    result = run(root, options, reuse=not check_only and validate is not True)
+    result = run(root, options, reuse=not check_only and validate is not True, seen=before)
     if validate is None:  # frictionless takes ~20 s at 100,000 claims; the read-back proofs do not
         validate = result.claims <= FRICTIONLESS_UP_TO
         if validate and result.kept:

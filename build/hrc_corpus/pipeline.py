@@ -119,17 +119,19 @@ class Result:
                 for t in self.schema_tables}
 
 
-def run(root: Path, options: Options = Options(), tabulate: bool = True, reuse: bool = False) -> Result:
+def run(root: Path, options: Options = Options(), tabulate: bool = True, reuse: bool = False,
+        seen: dict[str, Any] | None = None) -> Result:
     """Load, check and (with tabulate) make the tables of the records under root; raise RecordError.
 
     With reuse (and the cache), tables the last build wrote as they are now are kept, not made
     (Result.kept), and a changed one is made from its statements' parts in the old file where
-    they are unchanged (outputs.py).
+    they are unchanged (outputs.py). `seen`: the record files' identities as up_to_date took them
+    just before (so that they are not taken twice).
     """
     with paused_gc():
         if options.strict:
             return _run_strict(root, tabulate)
-        return _Run(root, options).result(tabulate, reuse)
+        return _Run(root, options).result(tabulate, reuse, seen)
 
 
 def check_records(root: Path, backend: str = "reference") -> CheckedCorpus:
@@ -191,15 +193,17 @@ class _Run:
         self.index_read: dict[str, Any] = {}  # the index as read from the cache (see _index)
         self.unreadable: set[str] = set()  # statements the gate refused a file of (never indexed: see _index)
 
-    def result(self, tabulate: bool, reuse: bool = False) -> Result:
+    def result(self, tabulate: bool, reuse: bool = False, seen: dict[str, Any] | None = None) -> Result:
         """Every statement's result (from the cache, or computed), the rules across statements, the tables."""
         listing = statement_folders(self.root)
         names = listing.names
         self.problems += listing.problems
         index = self._index()
-        taken = time.time()
+        taken = time.time() if seen is None else seen["taken"]
         base = os.path.join(self.root, STATEMENTS)
-        files = {name: [identity(os.path.join(base, name, file)) for file in STATEMENT_FILES] for name in names}
+        seen_files = seen["inputs"] if seen is not None else {}
+        files = {name: [seen_files.get(f"{STATEMENTS}/{name}/{file}") if seen is not None else identity(os.path.join(base, name, file))
+                        for file in STATEMENT_FILES] for name in names}
         digests: dict[str, str] = {}
         for name in names:
             known = index.get(name)
