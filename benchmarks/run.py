@@ -6,7 +6,8 @@ process's maximum resident set):
 
 - floor: reading every record file's bytes; the fastest YAML parse (rapidyaml, parse only);
 - ours: cold check, cold check + build (no cache, frictionless not run), the build with
-  nothing changed, the rebuild after editing one statement, and (up to --reference-up-to
+  nothing changed, the rebuild after editing one statement (the median of three edits in three
+  statements), and (up to --reference-up-to
   claims) `hrc-corpus --strict check` (the reference backends, one process, no cache); and
   `hrc-corpus check` on a copy of the real records, cold and with its cache;
 - peers on the same data: check-jsonschema on the record files; frictionless validate on the
@@ -121,10 +122,10 @@ def corpus(out: Path, claims: int) -> Path:
     return root
 
 
-def edit_one_statement(root: Path, n: int) -> None:
-    """Change one claim's summary in one statement, as a curator's edit would."""
+def edit_one_statement(root: Path, n: int, at: float = 0.5) -> None:
+    """Change one claim's summary in one statement (the one `at` this fraction of the folders), as a curator's edit would."""
     folders = sorted((root / "records" / "statements").iterdir())
-    claims = folders[len(folders) // 2] / "claims.yaml"
+    claims = folders[int(len(folders) * at)] / "claims.yaml"
     text = claims.read_text(encoding="utf-8")
     marker = "    summary: "
     at = text.index(marker) + len(marker)
@@ -149,8 +150,13 @@ def run_size(out: Path, claims: int, peers: bool, reference: bool) -> dict[str, 
     fresh()
     stages["check + build, cold"] = measure(cli + ["build", "--no-frictionless"])
     stages["build, nothing changed"] = measure(cli + ["build", "--no-frictionless"])
-    edit_one_statement(root, 1)
-    stages["rebuild after one edit"] = measure(cli + ["build", "--no-frictionless"])
+    # Three edits, each in another statement and each followed by a build; the median is the figure (one run
+    # varies by a tenth of a second with what the file system is doing), all three are kept.
+    edits = []
+    for n, at in enumerate((0.25, 0.5, 0.75), start=1):
+        edit_one_statement(root, n, at)
+        edits.append(measure(cli + ["build", "--no-frictionless"]))
+    stages["rebuild after one edit"] = {**sorted(edits, key=lambda e: e["wall"])[1], "runs": [e["wall"] for e in edits]}
     site = root / "dist" / "site"
     stages["site build"] = measure(cli + ["site", "--out", str(site)])
     site_figures = site_sizes(site)
@@ -208,6 +214,10 @@ def table(result: dict[str, Any]) -> str:
     for name, s in stages.items():
         lines.append(f"| {name} | {s['wall']:.2f} | {s['cpu']:.2f} | {s['peak_mb']:.0f} | "
                      f"{s['wall'] / read:.0f} | {s['wall'] / parse:.1f} |")
+    runs = stages["rebuild after one edit"].get("runs")
+    if runs:
+        lines += ["", "rebuild after one edit: the median of three edits, each in another statement (wall s: "
+                      + ", ".join(f"{r:.2f}" for r in runs) + ")"]
     site = result.get("site")
     if site:
         lines += ["", f"site: {site['pages']:,} pages, the largest {site['largest_page']} ({site['largest_page_mb']:.2f} MB); "
@@ -238,7 +248,8 @@ def targets(results: list[dict[str, Any]]) -> list[str]:
         ratio = s["check-jsonschema (peer)"]["wall"] / s["check, cold"]["wall"]
         verdict(ratio >= 50, f"check vs check-jsonschema: {ratio:.1f}× faster (target ≥ 50×)")
     edit = s["rebuild after one edit"]
-    verdict(edit["wall"] <= 1, f"rebuild after one edit: {edit['wall']:.2f} s wall, {edit['cpu']:.2f} s CPU (target ≤ 1 s)")
+    runs = "" if "runs" not in edit else " (median of " + ", ".join(f"{r:.2f}" for r in edit["runs"]) + ")"
+    verdict(edit["wall"] <= 1, f"rebuild after one edit: {edit['wall']:.2f} s wall{runs}, {edit['cpu']:.2f} s CPU (target ≤ 1 s)")
     same = s["build, nothing changed"]
     verdict(same["wall"] <= 0.5, f"build with nothing changed: {same['wall']:.2f} s wall, {same['cpu']:.2f} s CPU (target ≤ 0.5 s)")
     peak = max(st["peak_mb"] for name, st in s.items() if "peer" not in name and "reference" not in name)

@@ -12,6 +12,10 @@ The next build then:
   of its part in the old file, taken only when their SHA-256 is the recorded one, so the result
   is byte for byte what a full build writes (tests/test_incremental.py proves it);
 - falls back to the full build whenever anything is missing, changed or not as recorded.
+
+Like the stamp of a build with nothing changed, it trusts a file whose identity is unchanged:
+an output edited in place with its size, time and inode put back would be kept (no editor
+does that; `hrc-corpus build --check`, which reads no cache, would report it).
 """
 
 from __future__ import annotations
