@@ -185,6 +185,14 @@ def test_text_shows_the_offsets_spans_use(drafted: Path) -> None:
     assert unknown.returncode == 1 and "no such statement; did you mean" in unknown.stderr
 
 
+@pytest.mark.parametrize("command", ["text", "status"])
+def test_text_and_status_take_only_statement_ids(drafted: Path, command: str) -> None:
+    """An id that walks out of records/statements/ (`..`) is refused, like any id that is no statement folder."""
+    for walk in (f"../statements/{STATEMENT}", "..", f"{STATEMENT}/../{STATEMENT}"):
+        result = run_cli(command, walk, root=drafted)
+        assert result.returncode == 1 and "no such statement" in result.stderr and "Traceback" not in result.stderr, walk
+
+
 def _pdf(lines: list[str]) -> bytes:
     """A one-page PDF whose text layer holds the lines (Helvetica, one line each), written by hand."""
     stream = "BT /F1 11 Tf 72 760 Td 14 TL " + " ".join(f"({line}) '" for line in lines) + " ET"

@@ -44,17 +44,31 @@ def run(args: argparse.Namespace, root: Path) -> int:
     if args.command == "status":
         from .status import all_statuses, report, statement_status
 
+        _known_statements(root, args.statement_ids)
         statuses = [statement_status(root, i) for i in args.statement_ids] if args.statement_ids else all_statuses(root)
         print(report(statuses), end="")
         return 0
     if args.command == "text":
         from .textview import render, statement_text
 
+        _known_statements(root, [args.statement_id])
         print(render(statement_text(root, args.statement_id), by_sentence=args.sentences), end="")
         return 0
     from .fmt import run_fmt
 
     return run_fmt(root, args.check)
+
+
+def _known_statements(root: Path, ids: list[str]) -> None:
+    """Refuse (RecordError) an id that is not a statement folder of the one listing: `../x` reads nothing."""
+    from ..files import STATEMENTS, statement_folders
+    from ..problems import Problem, RecordError, did_you_mean
+
+    known = statement_folders(root).names
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        raise RecordError([Problem(f"{STATEMENTS}/{i}", 0, 0, "", f"no such statement{did_you_mean(i, known)} "
+                                   f"(known: {', '.join(known) or 'none'})") for i in unknown])
 
 
 def _new(args: argparse.Namespace, root: Path) -> int:
