@@ -275,8 +275,8 @@ def _index(doc: Document, problems: list[Problem]) -> dict[str, dict[str, Any]]:
     return index
 
 
-def _get(record: dict[str, Any], dotted_field: str) -> Any:
-    """A possibly nested field (source.url) of a record."""
+def field_value(record: dict[str, Any], dotted_field: str) -> Any:
+    """A possibly nested field (source.url) of a record (None when absent)."""
     value: Any = record
     for part in dotted_field.split("."):
         value = value.get(part) if isinstance(value, dict) else None
@@ -295,13 +295,13 @@ def _null_reasons(doc: Document, base: Path_, record: dict[str, Any], nullable: 
     reasons = record.get("null_reasons", {})
     for name in nullable:
         # An optional field left out is not null (the schema says which fields must be there).
-        if _get(record, name) is None and name not in reasons and _present(record, name):
+        if field_value(record, name) is None and name not in reasons and _present(record, name):
             where = base + tuple(name.split("."))
             problems.append(doc.problem(where, f"{name} is null but null_reasons gives no reason (add null_reasons: {{{name}: why it is unknown}})"))
     for name in reasons:
         if name not in nullable:
             problems.append(doc.problem(base + ("null_reasons", name), f"{name!r} cannot be null, so it needs no reason{did_you_mean(name, nullable)}", key=True))
-        elif _get(record, name) is not None:
+        elif field_value(record, name) is not None:
             problems.append(doc.problem(base + ("null_reasons", name), f"{name} has a value, so it needs no null reason; remove this line", key=True))
     return problems
 

@@ -22,6 +22,8 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from ..check import NULLABLE as CHECKED_NULLABLE
+from ..check import field_value
 from ..check.validate import Validators
 from ..load import ACTORS_FILE, CLAIMS_FILE, ENTITIES_FILE, SESSIONS_FILE, SOURCE_FILE, STATEMENT_FILE, STATEMENTS, load_yaml, parse_yaml
 from ..problems import Problem, RecordError, did_you_mean
@@ -33,7 +35,7 @@ from .yamlstyle import Layout, canonical, dump
 
 ORIGINAL_FILE = "source.pdf"
 # statement.yaml's fields that may be null (with a reason), and the command-line flag of each field.
-NULLABLE = ("segment", "agenda_item", "speaker", "speaker_title", "source.url")
+NULLABLE = CHECKED_NULLABLE["statement"]  # the fields check asks a null reason for
 FLAGS = {"title": "--title", "type": "--type", "date": "--date", "place": "--place", "session": "--session",
          "segment": "--segment", "agenda_item": "--agenda-item", "delegation": "--delegation", "speaker": "--speaker",
          "speaker_title": "--speaker-title", "issuer": "--issuer", "language": "--language", "source.url": "--url",
@@ -116,7 +118,7 @@ def metadata(statement_id: str, given: dict[str, Any], source: Source, source_na
     else:
         src["received"] = given.get("source.received") or "UTF-8 text as received"
     meta["source"] = src
-    missing = [name for name in NULLABLE if _get(meta, name) is None]
+    missing = [name for name in NULLABLE if field_value(meta, name) is None]
     if missing:
         reasons = CommentedMap((name, None) for name in missing)
         meta["null_reasons"] = reasons
@@ -124,14 +126,6 @@ def metadata(statement_id: str, given: dict[str, Any], source: Source, source_na
             "null_reasons", before="Each null field needs a reason: write why it is unknown or does not apply (check reports\n"
                                    "every reason left null).")
     return meta
-
-
-def _get(meta: dict[str, Any], dotted: str) -> Any:
-    """A field of statement.yaml by dotted name (source.url)."""
-    value: Any = meta
-    for part in dotted.split("."):
-        value = value.get(part) if isinstance(value, dict) else None
-    return value
 
 
 def _flow(items: list[dict[str, Any]]) -> CommentedSeq:
