@@ -124,7 +124,7 @@ class Layout:
                 try:
                     data = path.read_bytes()
                 except OSError:
-                    data = None
+                    pass
                 if identity(path) != entry.get("csv") or data is None or len(data) != entry["bytes"]:
                     data = None
             self._old[table] = data

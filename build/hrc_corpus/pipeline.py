@@ -248,9 +248,7 @@ class _Run:
     def _blobs(self, name: str) -> tuple[bytes | None, ...]:
         """A statement folder's files, read (once) through the gate; their problems are this run's."""
         if name not in self.blobs:
-            read = [read_bytes(self.root, f"{STATEMENTS}/{name}/{file}") for file in STATEMENT_FILES]
-            self.blobs[name] = tuple(data for data, _ in read)
-            found = [p for _, found_here in read for p in found_here]
+            self.blobs[name], found = _read_statement(self.root, name)
             if found:
                 self.unreadable.add(name)
             self.problems += found
@@ -442,20 +440,26 @@ def _statement_job(name: str) -> dict[str, Any]:
     digest = state["digests"].get(name)
     if digest is None:
         if blobs is None:
-            found = [read_bytes(state["root"], f"{STATEMENTS}/{name}/{file}") for file in STATEMENT_FILES]
-            blobs, read = tuple(data for data, _ in found), [_plain(p) for _, here in found for p in here]
+            blobs, found = _read_statement(state["root"], name)
+            read = [_plain(p) for p in found]
         digest = _digest(blobs)
     key = cache.key(state["shared_key"], name.encode(), digest.encode()) if cache is not None else None
     value = cache.get(key) if cache is not None and key is not None else None
     if _sound(value):
         return {"result": value, "digest": digest, "key": key, "read": read, "cached": 1}
     if blobs is None:  # known by its digest, but not in the cache: read it now
-        found = [read_bytes(state["root"], f"{STATEMENTS}/{name}/{file}") for file in STATEMENT_FILES]
-        blobs, read = tuple(data for data, _ in found), [_plain(p) for _, here in found for p in here]
+        blobs, found = _read_statement(state["root"], name)
+        read = [_plain(p) for p in found]
     result = _statement_result(name, blobs)
     if cache is not None and key is not None:
         cache.put(key, result)
     return {"result": result, "digest": digest, "key": key, "read": read, "cached": 0}
+
+
+def _read_statement(root: Path, name: str) -> tuple[tuple[bytes | None, ...], list[Problem]]:
+    """A statement folder's three files, each through the gate (None where refused), and the gate's problems."""
+    read = [read_bytes(root, f"{STATEMENTS}/{name}/{file}") for file in STATEMENT_FILES]
+    return tuple(data for data, _ in read), [p for _, found in read for p in found]
 
 
 def _statement_result(name: str, blobs: tuple[bytes | None, ...]) -> dict[str, Any]:
