@@ -54,6 +54,13 @@ def fingerprint(root: Path, backend: str) -> bytes:
     return digest.digest()
 
 
+def sha256_of(*parts: bytes) -> bytes:
+    """The SHA-256 of a list of parts, framed as _add frames them (no two lists give the same digest)."""
+    digest = hashlib.sha256()
+    _add(digest, *parts)
+    return digest.digest()
+
+
 def _add(digest: Any, *parts: bytes) -> None:
     """Feed parts to a hash so that no two different lists of parts give the same stream."""
     for part in parts:

@@ -22,19 +22,17 @@ A problem anywhere is reported (every problem, in one run) by raising RecordErro
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import os
 import stat
 import time
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
-from .cache import FOLDER, Cache, fingerprint
+from .cache import FOLDER, Cache, fingerprint, sha256_of
 from .check import CheckedCorpus, LinkFacts, SharedRecords, check_context_across, check_corpus, check_links, check_shared, check_statement, duplicate_ids
 from .check.validate import Validators
 from .context import ClaimIndex, Context
@@ -187,7 +185,7 @@ class _Run:
         self.problems += found
         self.cache = Cache.open(root / WORK, fingerprint(root, options.backend)) if options.cache else None
         # (Hashed once: hashing the shared records into every statement's key was a tenth of a second at 2,000 statements.)
-        self.shared_key = hashlib.sha256(b"".join(len(b).to_bytes(8, "little") + b for b in shared_bytes)).digest()
+        self.shared_key = sha256_of(*shared_bytes)
         self.blobs: dict[str, tuple[bytes | None, ...]] = {}  # the statements' files read in this run
         self.keys: dict[str, str] = {}
         self.index_read: dict[str, Any] = {}  # the index as read from the cache (see _index)
@@ -344,6 +342,7 @@ class _Run:
         schema_tables = tables(self.schemas)
         from .readback import read_csv_table
         from .tables import PER_STATEMENT, link_order, null_reason_rows, table_rows
+        from .write import in_threads
 
         assert self.corpus.sessions and self.corpus.actors and self.corpus.entities
         shared = CheckedCorpus(self.corpus.sessions.data, self.corpus.actors.data, self.corpus.entities.data, [], self.schemas,
@@ -377,8 +376,7 @@ class _Run:
                     kept[table.name] = layout.entry(table.name)
                     del csv_files[table.name]
         made = [t for t in schema_tables if t.name in csv_files]
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # (pyarrow's CSV reader lets go of the GIL)
-            arrow = dict(zip([t.name for t in made], pool.map(lambda t: read_csv_table(csv_files[t.name], t), made)))
+        arrow = dict(zip([t.name for t in made], in_threads(lambda t: read_csv_table(csv_files[t.name], t), made)))
         return Result(schema_tables, arrow, csv_files, coverage, cached, kept, all_parts, from_csv=True)
 
     def _part(self, table: str, index: int, name: str, result: dict[str, Any], layout: Layout | None) -> bytes | memoryview:
@@ -410,12 +408,8 @@ def _part_of(result: dict[str, Any], table: str) -> Part:
 
 
 def _digest(blobs: tuple[bytes | None, ...]) -> str:
-    """The SHA-256 of a statement folder's files (each framed; a missing one marked)."""
-    digest = hashlib.sha256()
-    for data in blobs:
-        framed = b"-" if data is None else b"+" + data
-        digest.update(len(framed).to_bytes(8, "little") + framed)
-    return digest.hexdigest()
+    """The SHA-256 of a statement folder's files (a missing one marked as the shared records' are)."""
+    return sha256_of(*(b"-" if data is None else b"+" + data for data in blobs)).hex()
 
 
 def _real_folder(path: Path) -> bool:

@@ -160,7 +160,7 @@ def stage(staging: Path, schema_tables: list[Table], arrow: dict[str, pa.Table],
     # Writing the CSV files (I/O) and encoding the Parquet ones (Arrow, without the GIL) overlap; largest first.
     work = sorted([(len(csv_files[n]), write_csv, n) for n in made] + [(len(csv_files[n]), write_parquet, n) for n in made],
                   key=lambda w: -w[0])
-    _threads(lambda w: w[1](w[2]), work)
+    in_threads(lambda w: w[1](w[2]), work)
     _write(staging / "datapackage.json", json_bytes(descriptor(schema_tables, csv_files, "csv", "data/", {**staged, **(kept or {})})))
     _write(staging / "parquet" / "datapackage.json", json_bytes(descriptor(schema_tables, {}, "parquet", "")))
     return staged
@@ -204,12 +204,13 @@ def verify_staged(staging: Path, arrow: dict[str, pa.Table], frictionless: bool 
 
     names = list(arrow)
     errors += [f"{name}.parquet does not read back equal to the table it was written from"
-               for name, differs in zip(names, _threads(parquet_differs, names)) if differs]
+               for name, differs in zip(names, in_threads(parquet_differs, names)) if differs]
     return errors
 
 
-def _threads(work: Callable[[Any], Any], items: list[Any]) -> list[Any]:
-    """work(item) for each item, in order, on one thread per core (Arrow's encoders and readers let go of the GIL)."""
+def in_threads(work: Callable[[Any], Any], items: list[Any]) -> list[Any]:
+    """work(item) for each item, in order, on one thread per core (Arrow's CSV readers, Parquet encoders and readers
+    let go of the GIL)."""
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=max(1, min(len(items), os.cpu_count() or 1))) as pool:
